@@ -101,7 +101,7 @@ class MCPRequest:
         getter = getattr(self.context, "get_remaining_time_in_millis", None)
         if getter is None:
             return None
-        return getter() / 1000.0 - margin
+        return float(getter()) / 1000.0 - margin
 
 
 @runtime_checkable
