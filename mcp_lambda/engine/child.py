@@ -172,8 +172,19 @@ class ChildProcess:
 
     @property
     def alive(self) -> bool:
-        """True while the process has not exited and has not been closed."""
-        return not self._closed and self.process.returncode is None
+        """True while the process has not exited and has not been closed.
+
+        Asks the kernel (without reaping) rather than trusting ``returncode``, which
+        the event loop updates only some time after the exit: a warm child may have
+        died while Lambda had the environment frozen.
+        """
+        if self._closed or self.process.returncode is not None:
+            return False
+        try:
+            status = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:  # already reaped by the loop's child watcher
+            return False
+        return status is None
 
     def _exited_error(self, when: str) -> ServerExitedError:
         code = self.process.returncode
