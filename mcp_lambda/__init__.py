@@ -21,47 +21,75 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "APIGatewayProxyEventHandler",
+    "APIGatewayProxyEventV2Handler",
     "BedrockAgentCoreGatewayTargetHandler",
     "CALLER_META_KEY",
+    "CorsPolicy",
     "EventHandler",
+    "HttpOptions",
+    "lambda_function_client",
     "LambdaContext",
+    "LambdaFunctionParameters",
+    "LambdaFunctionURLEventHandler",
     "LambdaInvokeEventHandler",
     "MCPLambdaError",
     "MCPRequest",
+    "ProtectedResourceMetadata",
     "RequestHandler",
     "ServerParams",
+    "SigV4Auth",
+    "stdio_server_adapter",
     "StdioServerAdapter",
     "StdioServerAdapterRequestHandler",
     "StdioServerParameters",
-    "stdio_server_adapter",
+    "streamablehttp_client_with_sigv4",
 ]
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
+    "APIGatewayProxyEventHandler": "mcp_lambda.handlers.rest_api",
+    "APIGatewayProxyEventV2Handler": "mcp_lambda.handlers.http_api",
     "BedrockAgentCoreGatewayTargetHandler": "mcp_lambda.handlers.agentcore",
     "CALLER_META_KEY": "mcp_lambda.types",
+    "CorsPolicy": "mcp_lambda.handlers.cors",
     "EventHandler": "mcp_lambda.handlers.base",
+    "HttpOptions": "mcp_lambda.http",
+    "lambda_function_client": "mcp_lambda.client.invoke",
     "LambdaContext": "mcp_lambda.types",
+    "LambdaFunctionParameters": "mcp_lambda.client.invoke",
+    "LambdaFunctionURLEventHandler": "mcp_lambda.handlers.function_url",
     "LambdaInvokeEventHandler": "mcp_lambda.handlers.invoke",
     "MCPLambdaError": "mcp_lambda.errors",
     "MCPRequest": "mcp_lambda.types",
+    "ProtectedResourceMetadata": "mcp_lambda.handlers.oauth",
     "RequestHandler": "mcp_lambda.types",
     "ServerParams": "mcp_lambda.types",
+    "SigV4Auth": "mcp_lambda.client.streamable_http_sigv4",
+    "stdio_server_adapter": "mcp_lambda.handlers.invoke",
     "StdioServerAdapter": "mcp_lambda.engine.adapter",
     "StdioServerAdapterRequestHandler": "mcp_lambda.engine.request_handler",
     "StdioServerParameters": "mcp.client.stdio",
-    "stdio_server_adapter": "mcp_lambda.handlers.invoke",
+    "streamablehttp_client_with_sigv4": "mcp_lambda.client.streamable_http_sigv4",
 }
 
 if TYPE_CHECKING:
     from mcp.client.stdio import StdioServerParameters
 
+    from mcp_lambda.client.invoke import LambdaFunctionParameters, lambda_function_client
+    from mcp_lambda.client.streamable_http_sigv4 import SigV4Auth, streamablehttp_client_with_sigv4
     from mcp_lambda.engine.adapter import StdioServerAdapter
     from mcp_lambda.engine.request_handler import StdioServerAdapterRequestHandler
     from mcp_lambda.errors import MCPLambdaError
     from mcp_lambda.handlers.agentcore import BedrockAgentCoreGatewayTargetHandler
     from mcp_lambda.handlers.base import EventHandler
+    from mcp_lambda.handlers.cors import CorsPolicy
+    from mcp_lambda.handlers.function_url import LambdaFunctionURLEventHandler
+    from mcp_lambda.handlers.http_api import APIGatewayProxyEventV2Handler
     from mcp_lambda.handlers.invoke import LambdaInvokeEventHandler, stdio_server_adapter
+    from mcp_lambda.handlers.oauth import ProtectedResourceMetadata
+    from mcp_lambda.handlers.rest_api import APIGatewayProxyEventHandler
+    from mcp_lambda.http import HttpOptions
     from mcp_lambda.types import CALLER_META_KEY, LambdaContext, MCPRequest, RequestHandler, ServerParams
 
 

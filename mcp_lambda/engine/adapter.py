@@ -287,7 +287,7 @@ class StdioServerAdapter:
         caller: Mapping[str, Any] | None,
         request_id: str | None,
     ) -> None:
-        pending: dict[str, tuple[int, Any]] = {}
+        pending: dict[str, tuple[int, Any, str | None]] = {}
         todo = [(i, m) for i, m in work]
         if timeout <= 0:
             self._fail(todo, pending, replies, jsonrpc.REQUEST_TIMEOUT, "no time was left in the invocation")
@@ -319,12 +319,12 @@ class StdioServerAdapter:
     @staticmethod
     def _fail(
         todo: list[tuple[int, JSONObject]],
-        pending: dict[str, tuple[int, Any]],
+        pending: dict[str, tuple[int, Any, str | None]],
         replies: dict[int, JSONObject],
         code: int,
         message: str,
     ) -> None:
-        for index, original_id in pending.values():
+        for index, original_id, _ in pending.values():
             replies[index] = jsonrpc.error_reply(original_id, code, message)
         pending.clear()
         for index, msg in todo:
@@ -334,7 +334,7 @@ class StdioServerAdapter:
     async def _forward(
         self,
         todo: list[tuple[int, JSONObject]],
-        pending: dict[str, tuple[int, Any]],
+        pending: dict[str, tuple[int, Any, str | None]],
         replies: dict[int, JSONObject],
         version_hint: str | None,
         caller: Mapping[str, Any] | None,
@@ -361,8 +361,9 @@ class StdioServerAdapter:
             reply = await self.child.receive()
             reply_id = reply.get("id")
             if "method" not in reply and isinstance(reply_id, str) and reply_id in pending:
-                index, original_id = pending.pop(reply_id)
-                replies[index] = dict(reply, id=original_id)
+                index, original_id, bridged_method = pending.pop(reply_id)
+                reply = dict(reply, id=original_id)
+                replies[index] = eras.modernize_result(bridged_method, reply) if bridged_method else reply
             else:
                 await self._handle_unsolicited(reply)
 
@@ -379,7 +380,7 @@ class StdioServerAdapter:
     async def _send_all(
         self,
         todo: Sequence[tuple[int, JSONObject]],
-        pending: dict[str, tuple[int, Any]],
+        pending: dict[str, tuple[int, Any, str | None]],
         replies: dict[int, JSONObject],
         caller: Mapping[str, Any] | None,
     ) -> None:
@@ -397,6 +398,8 @@ class StdioServerAdapter:
             out = self._adapt(message, caller, capabilities)
             if "id" in message:
                 child_id = self._next_id()
-                pending[child_id] = (index, message["id"])
+                # A modern caller answered by a handshake-era child needs 2026-07-28 result fields added.
+                bridged = self.child_era == "handshake" and eras.is_modern_request(message)
+                pending[child_id] = (index, message["id"], str(message.get("method")) if bridged else None)
                 out = dict(out, id=child_id)
             await self.child.send(out)

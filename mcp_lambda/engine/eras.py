@@ -44,6 +44,7 @@ __all__ = [
     "initialize_from_discover",
     "initialize_request",
     "is_modern_request",
+    "modernize_result",
     "with_caller_meta",
     "without_envelope",
 ]
@@ -162,12 +163,38 @@ def initialize_request(request_id: Any, version: str, template: Mapping[str, Any
     }
 
 
+CACHEABLE_METHODS: Final = frozenset(
+    {"server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read"}
+)
+"""Methods whose 2026-07-28 results must carry ``ttlMs`` and ``cacheScope``."""
+
+
+def modernize_result(method: Any, reply: JSONObject) -> JSONObject:
+    """Give a handshake-era child's successful reply the fields 2026-07-28 requires.
+
+    ``resultType`` on every result; ``ttlMs`` (0: immediately stale) and
+    ``cacheScope`` ("private": never shared between users) on cacheable ones, the
+    most conservative caching directives, since the child said nothing about caching.
+    """
+    result = reply.get("result")
+    if not isinstance(result, dict):
+        return reply
+    result = dict(result)
+    result.setdefault("resultType", "complete")
+    if method in CACHEABLE_METHODS:
+        result.setdefault("ttlMs", 0)
+        result.setdefault("cacheScope", "private")
+    return dict(reply, result=result)
+
+
 def discover_from_initialize(init_result: Mapping[str, Any]) -> JSONObject:
     """Answer ``server/discover`` for a handshake-era child, from its ``initialize`` result."""
     result: JSONObject = {
         "supportedVersions": list(MODERN_PROTOCOL_VERSIONS),
         "capabilities": init_result.get("capabilities") or {},
         "resultType": "complete",
+        "ttlMs": 0,
+        "cacheScope": "private",
     }
     if init_result.get("instructions") is not None:
         result["instructions"] = init_result["instructions"]

@@ -202,3 +202,13 @@ async def test_modern_request_keeps_other_meta_keys() -> None:
     request["params"]["_meta"] = envelope(custom="kept")
     [reply] = await run(h, request)
     assert json.loads(text_of(reply)) == {"custom": "kept"}
+
+
+async def test_modern_caller_gets_2026_result_fields_from_a_handshake_child() -> None:
+    h = StdioServerAdapterRequestHandler(handshake_server())
+    listed, echoed = await run(h, req(1, "tools/list", modern=True), call(2, "echo", {"text": "x"}, modern=True))
+    assert listed["result"]["resultType"] == "complete"
+    assert listed["result"]["ttlMs"] == 0 and listed["result"]["cacheScope"] == "private"
+    assert echoed["result"]["resultType"] == "complete" and "ttlMs" not in echoed["result"]
+    [legacy] = await run(h, req(3, "tools/list"))
+    assert "resultType" not in legacy["result"]  # handshake-era callers get the server's reply untouched
