@@ -26,6 +26,7 @@ __all__ = [
     "MessageKind",
     "classify",
     "error_reply",
+    "invalid_request_reply",
     "is_error_reply",
 ]
 
@@ -100,3 +101,13 @@ def error_reply(request_id: Any, code: int, message: str, data: Any = None) -> J
 def is_error_reply(reply: JSONObject) -> bool:
     """True when ``reply`` is a JSON-RPC error response."""
     return isinstance(reply.get("error"), dict)
+
+
+def invalid_request_reply(message: Any) -> JSONObject:
+    """The -32600 reply to an invalid message, echoing its id when that id is itself valid."""
+    mid = message.get("id") if isinstance(message, dict) else None
+    return error_reply(
+        mid if _valid_id(mid) else None,
+        INVALID_REQUEST,
+        "Invalid Request: not a JSON-RPC 2.0 request, notification or response",
+    )

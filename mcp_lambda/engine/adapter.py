@@ -49,6 +49,22 @@ HEALTH_CHECK_TIMEOUT = 2.0
 """Seconds a reused warm child gets to answer the liveness ping."""
 
 
+def _fail(
+    todo: list[tuple[int, JSONObject]],
+    pending: dict[str, tuple[int, Any, str | None]],
+    replies: dict[int, JSONObject],
+    code: int,
+    message: str,
+) -> None:
+    """Answer every request still waiting (sent or not) with the same error."""
+    for index, original_id, _ in pending.values():
+        replies[index] = jsonrpc.error_reply(original_id, code, message)
+    pending.clear()
+    for index, msg in todo:
+        if "id" in msg and index not in replies:
+            replies[index] = jsonrpc.error_reply(msg["id"], code, message)
+
+
 class StdioServerAdapter:
     """One wrapped stdio server and its (optional) running child."""
 
@@ -257,13 +273,7 @@ class StdioServerAdapter:
         for index, message in enumerate(messages):
             kind = jsonrpc.classify(message)
             if kind is MessageKind.INVALID:
-                mid = message.get("id") if isinstance(message, dict) else None
-                readable = jsonrpc.classify({"jsonrpc": "2.0", "method": "x", "id": mid}) is MessageKind.REQUEST
-                replies[index] = jsonrpc.error_reply(
-                    mid if readable else None,
-                    jsonrpc.INVALID_REQUEST,
-                    "Invalid Request: not a JSON-RPC 2.0 request, notification or response",
-                )
+                replies[index] = jsonrpc.invalid_request_reply(message)
             elif kind is MessageKind.RESPONSE:
                 logger.debug("dropping a response sent by the caller: no server request is outstanding on Lambda")
             elif kind is MessageKind.NOTIFICATION and message.get("method") == "notifications/initialized":
@@ -290,7 +300,7 @@ class StdioServerAdapter:
         pending: dict[str, tuple[int, Any, str | None]] = {}
         todo = [(i, m) for i, m in work]
         if timeout <= 0:
-            self._fail(todo, pending, replies, jsonrpc.REQUEST_TIMEOUT, "no time was left in the invocation")
+            _fail(todo, pending, replies, jsonrpc.REQUEST_TIMEOUT, "no time was left in the invocation")
             return
         async with anyio.create_task_group() as tg:
             with anyio.move_on_after(timeout) as scope:
@@ -300,13 +310,13 @@ class StdioServerAdapter:
                 except ServerError as exc:
                     tail = "\n".join(exc.stderr_tail) or "(none)"
                     logger.error("%s; last stderr lines:\n%s", exc, tail, extra={"request_id": request_id})
-                    self._fail(todo, pending, replies, jsonrpc.INTERNAL_ERROR, f"MCP server failure: {exc}")
+                    _fail(todo, pending, replies, jsonrpc.INTERNAL_ERROR, f"MCP server failure: {exc}")
                     await self.close()
             if scope.cancelled_caught:
                 budget = f"{timeout * 1000:.0f} ms"
                 extra = {"request_id": request_id}
                 logger.error("MCP server did not answer within %s; killing it", budget, extra=extra)
-                self._fail(
+                _fail(
                     todo,
                     pending,
                     replies,
@@ -315,21 +325,6 @@ class StdioServerAdapter:
                 )
                 await self.close()
             tg.cancel_scope.cancel()
-
-    @staticmethod
-    def _fail(
-        todo: list[tuple[int, JSONObject]],
-        pending: dict[str, tuple[int, Any, str | None]],
-        replies: dict[int, JSONObject],
-        code: int,
-        message: str,
-    ) -> None:
-        for index, original_id, _ in pending.values():
-            replies[index] = jsonrpc.error_reply(original_id, code, message)
-        pending.clear()
-        for index, msg in todo:
-            if "id" in msg and index not in replies:
-                replies[index] = jsonrpc.error_reply(msg["id"], code, message)
 
     async def _forward(
         self,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 from typing import Any
 
+import anyio
 import pytest
 
 from mcp_lambda.engine.child import child_environment
@@ -50,7 +50,7 @@ async def test_warm_child_that_died_is_replaced_transparently() -> None:
         for _ in range(100):  # as if it died while the environment was frozen
             if not pid_alive(int(text_of(first))):
                 break
-            time.sleep(0.01)
+            await anyio.sleep(0.01)
         [second] = await run(h, call(2, "pid"))
         assert "result" in second, second
         assert text_of(second) != text_of(first)
