@@ -97,3 +97,11 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rindex(")") + 2] != "Z"
+
+
+EVERYTHING_JS = FIXTURES.parent.parent / ".ci/node/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+
+
+def everything_server() -> ServerParams:
+    """``@modelcontextprotocol/server-everything`` (TypeScript SDK 1.x, handshake only), run by node."""
+    return ServerParams("node", [str(EVERYTHING_JS), "stdio"])
