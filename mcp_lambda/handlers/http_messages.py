@@ -4,25 +4,39 @@
 says which era's rules apply. A request is 2026-07-28 ("modern") when its
 ``params._meta`` carries the protocol-version envelope key, when it calls
 ``server/discover``, or when its ``MCP-Protocol-Version`` header names a modern
-revision; anything else is handshake era. Modern requests pass the SDK's
-`mcp.shared.inbound` ladder, and their replies get that revision's HTTP status
+revision; anything else is handshake era. Modern requests pass the 2026-07-28
+envelope and header checks, and their replies get that revision's HTTP status
 table; handshake-era replies are always 200.
 
-The SDK's inbound module imports the whole ``mcp`` package (~0.5 s), so it is
-imported on the first modern request only; handshake-era traffic never pays it.
+The 2026-07-28 checks are written here rather than imported from
+``mcp.shared.inbound``, which imports the whole ``mcp`` package (~0.5 s of cold
+start); ``tests/handlers/test_http_messages.py`` checks both agree.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mcp_lambda.jsonrpc import INVALID_REQUEST, PARSE_ERROR, UNSUPPORTED_PROTOCOL_VERSION, MessageKind, classify
+from mcp_lambda.jsonrpc import (
+    HEADER_MISMATCH,
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    UNSUPPORTED_PROTOCOL_VERSION,
+    MessageKind,
+    classify,
+)
 from mcp_lambda.types import JSONObject
 
 __all__ = [
+    "ERROR_CODE_HTTP_STATUS",
+    "decode_header_value",
     "HANDSHAKE_PROTOCOL_VERSIONS",
     "MODERN_PROTOCOL_VERSIONS",
     "SUPPORTED_PROTOCOL_VERSIONS",
@@ -105,38 +119,86 @@ def is_modern(message: JSONObject, header_version: str | None) -> bool:
     return meta is not None and _PROTOCOL_VERSION_META_KEY in meta
 
 
+# The 2026-07-28 HTTP status of each JSON-RPC error code; unlisted codes are 200.
+# Equal to mcp.shared.inbound.ERROR_CODE_HTTP_STATUS (pinned by tests/handlers/test_http_messages.py).
+ERROR_CODE_HTTP_STATUS: Mapping[int, int] = {
+    -32700: 400,  # parse error
+    -32600: 400,  # invalid request
+    -32602: 400,  # invalid params
+    -32020: 400,  # header mismatch
+    -32021: 400,  # missing required client capability
+    -32022: 400,  # unsupported protocol version
+    -32601: 404,  # method not found
+}
+_CLIENT_CAPABILITIES_META_KEY = "io.modelcontextprotocol/clientCapabilities"
+_NAME_BEARING_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
+_B64_SENTINEL = re.compile(r"^=\?base64\?(?P<payload>.*)\?=$")
+
+
+def decode_header_value(value: str | None) -> str | None:
+    """Undo the ``=?base64?...?=`` wrapping clients use for header values that are not plain
+    ASCII; a malformed wrapping decodes to ``None`` so it never matches a body value."""
+    match = _B64_SENTINEL.fullmatch(value) if value is not None else None
+    if match is None:
+        return value
+    payload = match.group("payload")
+    try:
+        decoded = base64.b64decode(payload, validate=True)
+        if base64.b64encode(decoded).decode("ascii") != payload:  # only canonical base64 is ever sent
+            return None
+        return decoded.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
 def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejection | None:
-    """Run the SDK's 2026-07-28 ladder over a request, with lower-case ``headers``.
+    """Check a 2026-07-28 request's envelope and routing headers (lower-case ``headers``).
 
-    Routing headers the client left out count as agreeing with the body
-    (lenient on input); present ones that differ are 400/-32020.
+    The same ladder as the SDK's ``mcp.shared.inbound.classify_inbound_request``
+    (envelope present, headers agree with the body, version served), written here
+    because importing the SDK module costs ~0.5 s of cold start; a differential
+    test pins the two together. Routing headers the client left out count as
+    agreeing with the body (lenient on input); present ones that differ are 400/-32020.
     """
-    from mcp.shared import inbound  # deferred: imports all of mcp (see module docstring)
-
-    filled = dict(headers)
+    request_id = message["id"]
     meta = _meta(message)
-    version = meta.get(_PROTOCOL_VERSION_META_KEY) if meta is not None else None
-    if isinstance(version, str):
-        filled.setdefault(inbound.MCP_PROTOCOL_VERSION_HEADER, version)
+    if meta is None:
+        return Rejection(
+            400,
+            INVALID_PARAMS,
+            "params._meta must be an object carrying the required "
+            f"{_PROTOCOL_VERSION_META_KEY!r} and {_CLIENT_CAPABILITIES_META_KEY!r} envelope keys",
+            request_id,
+        )
+    if missing := [k for k in (_PROTOCOL_VERSION_META_KEY, _CLIENT_CAPABILITIES_META_KEY) if k not in meta]:
+        detail = f"params._meta is missing the required envelope key(s): {', '.join(missing)}"
+        return Rejection(400, INVALID_PARAMS, detail, request_id)
+    version = meta[_PROTOCOL_VERSION_META_KEY]
     method = message["method"]
-    filled.setdefault(inbound.MCP_METHOD_HEADER, method)
+    header_version = headers.get("mcp-protocol-version")
+    if header_version is not None and header_version != version:
+        detail = "mcp-protocol-version header does not match the request envelope's protocol version"
+        return Rejection(400, HEADER_MISMATCH, detail, request_id)
+    header_method = headers.get("mcp-method")
+    if header_method is not None and header_method != method:
+        return Rejection(400, HEADER_MISMATCH, "mcp-method header does not match the request body's method", request_id)
+    name_key = _NAME_BEARING_METHODS.get(method)
     params = message.get("params")
-    name_key = inbound.NAME_BEARING_METHODS.get(method)
-    if name_key is not None and isinstance(params, dict) and isinstance(params.get(name_key), str):
-        filled.setdefault(inbound.MCP_NAME_HEADER, inbound.encode_header_value(params[name_key]))
-    verdict = inbound.classify_inbound_request(
-        message, headers=filled, supported_modern_versions=MODERN_PROTOCOL_VERSIONS
-    )
-    if isinstance(verdict, inbound.InboundLadderRejection):
-        status = inbound.ERROR_CODE_HTTP_STATUS.get(verdict.code, 400)
-        return Rejection(status, verdict.code, verdict.message, message["id"], verdict.data)
+    body_name = params.get(name_key) if name_key is not None and isinstance(params, dict) else None
+    header_name = headers.get("mcp-name")
+    if body_name is not None and header_name is not None and decode_header_value(header_name) != body_name:
+        detail = f"mcp-name header does not match the request body's {name_key!r} parameter"
+        return Rejection(400, HEADER_MISMATCH, detail, request_id)
+    if not isinstance(version, str):
+        return Rejection(400, INVALID_PARAMS, "the protocol-version envelope value must be a string", request_id)
+    if version not in MODERN_PROTOCOL_VERSIONS:
+        data = {"supported": list(MODERN_PROTOCOL_VERSIONS), "requested": version}
+        return Rejection(400, UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version", request_id, data)
     return None
 
 
 def modern_status(reply: JSONObject) -> int:
-    """The HTTP status of a 2026-07-28 reply: the SDK's error table, else 200."""
-    from mcp.shared.inbound import ERROR_CODE_HTTP_STATUS
-
+    """The HTTP status of a 2026-07-28 reply: the spec's error table, else 200."""
     error = reply.get("error")
     code = error.get("code") if isinstance(error, dict) else None
     return ERROR_CODE_HTTP_STATUS.get(code, 200) if isinstance(code, int) else 200

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mcp_types import version
 
 from mcp_lambda.handlers import http_messages as rpc
@@ -36,3 +40,93 @@ def test_mcp_name_header_in_base64_sentinel_form_matches() -> None:
     assert rpc.modern_rejection(message, headers) is None
     rejected = rpc.modern_rejection(message, {**headers, "mcp-name": "hello"})
     assert rejected is not None and rejected.code == -32020 and rejected.status == 400
+
+
+def test_status_table_equals_the_sdks() -> None:
+    from mcp.shared.inbound import ERROR_CODE_HTTP_STATUS
+
+    assert dict(rpc.ERROR_CODE_HTTP_STATUS) == dict(ERROR_CODE_HTTP_STATUS)
+
+
+_VERSIONS = st.sampled_from(["2026-07-28", "2025-11-25", "2099-01-01", "", 7, None])
+_NAMES = st.sampled_from(["echo", "héllo", "x y", "", "=?base64?aGk=?="])
+
+
+@st.composite
+def _modern_requests(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, str]]:
+    method = draw(st.sampled_from(["tools/call", "tools/list", "prompts/get", "resources/read", "server/discover"]))
+    meta: dict[str, Any] = {}
+    if draw(st.booleans()):
+        meta["io.modelcontextprotocol/protocolVersion"] = draw(_VERSIONS)
+    if draw(st.booleans()):
+        meta["io.modelcontextprotocol/clientCapabilities"] = {}
+    params: dict[str, Any] = {} if draw(st.booleans()) else {"_meta": meta}
+    if draw(st.booleans()):
+        params["_meta"] = meta
+    name = draw(_NAMES)
+    if method in ("tools/call", "prompts/get"):
+        params["name"] = name
+    if method == "resources/read":
+        params["uri"] = name
+    message = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+    headers: dict[str, str] = {}
+    if draw(st.booleans()):
+        headers["mcp-protocol-version"] = draw(st.sampled_from(["2026-07-28", "2025-11-25"]))
+    if draw(st.booleans()):
+        headers["mcp-method"] = draw(st.sampled_from([method, "tools/list"]))
+    if draw(st.booleans()):
+        headers["mcp-name"] = draw(st.sampled_from([name, "other", "=?base64?aMOpbGxv?=", "=?base64?!!?="]))
+    return message, headers
+
+
+@given(_modern_requests())
+@settings(max_examples=400, deadline=None)
+def test_modern_checks_agree_with_the_sdks_ladder(case: tuple[dict[str, Any], dict[str, str]]) -> None:
+    from mcp.shared import inbound
+
+    message, headers = case
+    ours = rpc.modern_rejection(message, headers)
+    # The SDK treats an absent routing header as a mismatch; we treat it as agreeing
+    # (lenient on input), so feed the SDK the headers a conforming client would send.
+    filled = dict(headers)
+    meta = (message.get("params") or {}).get("_meta")
+    if isinstance(meta, dict) and isinstance(meta.get("io.modelcontextprotocol/protocolVersion"), str):
+        filled.setdefault("mcp-protocol-version", meta["io.modelcontextprotocol/protocolVersion"])
+    filled.setdefault("mcp-method", message["method"])
+    key = inbound.NAME_BEARING_METHODS.get(message["method"])
+    if key is not None and isinstance(message["params"].get(key), str):
+        filled.setdefault("mcp-name", inbound.encode_header_value(message["params"][key]))
+    theirs = inbound.classify_inbound_request(message, headers=filled)
+    if (
+        "mcp-protocol-version" not in filled
+        and isinstance(theirs, inbound.InboundLadderRejection)
+        and theirs.code == inbound.HEADER_MISMATCH
+    ):
+        # A non-string envelope version: no header could agree, so the SDK calls it a header
+        # mismatch; with the header absent we report the real defect, the version's type.
+        assert ours is not None
+        assert ours.status == 400
+        assert ours.code == -32020 or (ours.code == -32602 and "must be a string" in ours.message)
+        return
+    if isinstance(theirs, inbound.InboundLadderRejection):
+        assert ours is not None, (message, headers, theirs)
+        assert (ours.code, ours.message, ours.data) == (theirs.code, theirs.message, theirs.data)
+        assert ours.status == inbound.ERROR_CODE_HTTP_STATUS.get(theirs.code, 400)
+    else:
+        assert ours is None, (message, headers, ours)
+
+
+def test_http_path_does_not_import_the_mcp_sdk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "from mcp_lambda.handlers.http_messages import modern_rejection, modern_status\n"
+        "meta = {'io.modelcontextprotocol/protocolVersion': '2026-07-28',"
+        " 'io.modelcontextprotocol/clientCapabilities': {}}\n"
+        "modern_rejection({'jsonrpc': '2.0', 'id': 1, 'method': 'tools/list', 'params': {'_meta': meta}}, {})\n"
+        "print('mcp' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
