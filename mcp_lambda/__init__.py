@@ -23,11 +23,14 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "APIGatewayProxyEventHandler",
     "APIGatewayProxyEventV2Handler",
+    "BearerAuthenticator",
     "BedrockAgentCoreGatewayTargetHandler",
+    "caller_identity",
     "CALLER_META_KEY",
     "CorsPolicy",
     "EventHandler",
     "HttpOptions",
+    "JWTVerifier",
     "lambda_function_client",
     "LambdaContext",
     "LambdaFunctionParameters",
@@ -35,6 +38,7 @@ __all__ = [
     "LambdaInvokeEventHandler",
     "MCPLambdaError",
     "MCPRequest",
+    "MCPServerRequestHandler",
     "ProtectedResourceMetadata",
     "RequestHandler",
     "ServerParams",
@@ -44,17 +48,21 @@ __all__ = [
     "StdioServerAdapterRequestHandler",
     "StdioServerParameters",
     "streamablehttp_client_with_sigv4",
+    "TokenError",
 ]
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
     "APIGatewayProxyEventHandler": "mcp_lambda.handlers.rest_api",
     "APIGatewayProxyEventV2Handler": "mcp_lambda.handlers.http_api",
+    "BearerAuthenticator": "mcp_lambda.auth",
     "BedrockAgentCoreGatewayTargetHandler": "mcp_lambda.handlers.agentcore",
+    "caller_identity": "mcp_lambda.engine.inprocess",
     "CALLER_META_KEY": "mcp_lambda.types",
     "CorsPolicy": "mcp_lambda.handlers.cors",
     "EventHandler": "mcp_lambda.handlers.base",
     "HttpOptions": "mcp_lambda.http",
+    "JWTVerifier": "mcp_lambda.auth",
     "lambda_function_client": "mcp_lambda.client.invoke",
     "LambdaContext": "mcp_lambda.types",
     "LambdaFunctionParameters": "mcp_lambda.client.invoke",
@@ -62,6 +70,7 @@ _LAZY: dict[str, str] = {
     "LambdaInvokeEventHandler": "mcp_lambda.handlers.invoke",
     "MCPLambdaError": "mcp_lambda.errors",
     "MCPRequest": "mcp_lambda.types",
+    "MCPServerRequestHandler": "mcp_lambda.engine.inprocess",
     "ProtectedResourceMetadata": "mcp_lambda.handlers.oauth",
     "RequestHandler": "mcp_lambda.types",
     "ServerParams": "mcp_lambda.types",
@@ -71,14 +80,17 @@ _LAZY: dict[str, str] = {
     "StdioServerAdapterRequestHandler": "mcp_lambda.engine.request_handler",
     "StdioServerParameters": "mcp.client.stdio",
     "streamablehttp_client_with_sigv4": "mcp_lambda.client.streamable_http_sigv4",
+    "TokenError": "mcp_lambda.auth",
 }
 
 if TYPE_CHECKING:
     from mcp.client.stdio import StdioServerParameters
 
+    from mcp_lambda.auth import BearerAuthenticator, JWTVerifier, TokenError
     from mcp_lambda.client.invoke import LambdaFunctionParameters, lambda_function_client
     from mcp_lambda.client.streamable_http_sigv4 import SigV4Auth, streamablehttp_client_with_sigv4
     from mcp_lambda.engine.adapter import StdioServerAdapter
+    from mcp_lambda.engine.inprocess import MCPServerRequestHandler, caller_identity
     from mcp_lambda.engine.request_handler import StdioServerAdapterRequestHandler
     from mcp_lambda.errors import MCPLambdaError
     from mcp_lambda.handlers.agentcore import BedrockAgentCoreGatewayTargetHandler

@@ -29,9 +29,9 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeAlias
 
 from mcp_lambda.handlers import http_messages as rpc
 from mcp_lambda.handlers import oauth
@@ -50,6 +50,7 @@ from mcp_lambda.types import JSONObject, LambdaContext, MCPRequest, RequestHandl
 
 __all__ = [
     "LAMBDA_RESPONSE_LIMIT",
+    "Authenticator",
     "CorsPolicy",
     "HttpOptions",
     "HttpRequest",
@@ -86,6 +87,11 @@ class HttpOptions:
             client-sent value is still removed).
         max_response_bytes: The proxy result size above which replies are replaced
             by an error (Lambda's limit by default).
+        authenticate: Checks each request before it reaches the server (a bearer
+            token verifier, `mcp_lambda.auth.BearerAuthenticator`): returns what it
+            established about the caller, merged into the forwarded identity, or
+            the response that refuses the request (401/403 with a challenge).
+            Runs after CORS preflight and the metadata document, which stay open.
     """
 
     cors: CorsPolicy | None = None
@@ -94,6 +100,7 @@ class HttpOptions:
     require_identity: bool = False
     forward_identity: bool = True
     max_response_bytes: int = LAMBDA_RESPONSE_LIMIT
+    authenticate: Authenticator | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,10 @@ class HttpResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
+
+
+Authenticator: TypeAlias = Callable[[HttpRequest, HttpOptions], Awaitable["Mapping[str, Any] | HttpResponse"]]
+"""``HttpOptions.authenticate``: caller facts to forward, or the `HttpResponse` that refuses the request."""
 
 
 def _dumps(value: Any) -> str:
@@ -216,6 +227,11 @@ async def _serve(
         return HttpResponse(204, preflight_headers(options.cors, headers, methods=methods))
     if options.oauth is not None and oauth.is_metadata_path(request.path):
         return _metadata(options.oauth, request)
+    if options.authenticate is not None:
+        outcome = await options.authenticate(request, options)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        request = replace(request, caller={**(request.caller or {}), **outcome})
     if options.require_identity and not is_authenticated(request.caller):
         resource = options.oauth.resource if options.oauth else None
         base = _base_url(request)
@@ -234,10 +250,7 @@ async def _serve(
     if not _is_json_content_type(headers.get("content-type")):
         return error_response(415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json")
     header_version = headers.get("mcp-protocol-version")
-    if header_version is not None:
-        header_version = header_version.strip()
-        if (unsupported := rpc.unsupported_version(header_version)) is not None:
-            return _rejected(unsupported)
+    header_version = header_version.strip() if header_version is not None else None
     try:
         decoded = rpc.decode_messages(request.body_bytes())
     except ValueError:
@@ -246,6 +259,12 @@ async def _serve(
         return _rejected(decoded)
     messages, batch = decoded
     requests = [m for m in messages if classify(m) is MessageKind.REQUEST]
+    if header_version is not None:
+        modern_body = any(rpc.is_modern(m, None) for m in requests)
+        request_id = requests[0]["id"] if len(requests) == 1 and not batch else None
+        unsupported = rpc.unsupported_version(header_version, modern=modern_body, request_id=request_id)
+        if unsupported is not None:
+            return _rejected(unsupported)
     modern = any(rpc.is_modern(m, header_version) for m in requests)
     for message in requests if modern else ():
         if (rejection := rpc.modern_rejection(message, headers)) is not None:

@@ -31,8 +31,11 @@ be expressed at all, for users who know their Gateway accepts more.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -344,20 +347,28 @@ async def list_tools(server: ServerParams | Any) -> list[JSONObject]:
         OSError, mcp.MCPError: The server could not be started or refused ``tools/list``.
     """
     from mcp import Client  # the SDK client is only needed here, not on the Lambda path
-    from mcp.client.stdio import StdioServerParameters
+    from mcp.client.stdio import StdioServerParameters, stdio_client
 
     params = StdioServerParameters(
         command=server.command, args=list(server.args), env=dict(server.env or {}) or None, cwd=server.cwd
     )
     tools: list[JSONObject] = []
-    async with Client(params, mode="legacy", cache=None) as client:
-        cursor: str | None = None
-        for _ in range(_MAX_PAGES):
-            page = await client.list_tools(cursor=cursor)
-            tools.extend(tool.model_dump(by_alias=True, mode="json", exclude_none=True) for tool in page.tools)
-            cursor = page.next_cursor
-            if cursor is None:
-                return tools
+    # The server's stderr goes to ours when that is a real file; otherwise (an embedding
+    # host that replaced sys.stderr) it is discarded rather than failing the spawn.
+    with contextlib.ExitStack() as stack:
+        errlog: TextIO = sys.stderr
+        try:
+            errlog.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            errlog = stack.enter_context(open(os.devnull, "w"))  # noqa: ASYNC230 (opening /dev/null does not block)
+        async with Client(stdio_client(params, errlog=errlog), mode="legacy", cache=None) as client:
+            cursor: str | None = None
+            for _ in range(_MAX_PAGES):
+                page = await client.list_tools(cursor=cursor)
+                tools.extend(tool.model_dump(by_alias=True, mode="json", exclude_none=True) for tool in page.tools)
+                cursor = page.next_cursor
+                if cursor is None:
+                    return tools
     raise RuntimeError(f"tools/list returned more than {_MAX_PAGES} pages")
 
 

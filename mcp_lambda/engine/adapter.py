@@ -278,6 +278,8 @@ class StdioServerAdapter:
                 logger.debug("dropping a response sent by the caller: no server request is outstanding on Lambda")
             elif kind is MessageKind.NOTIFICATION and message.get("method") == "notifications/initialized":
                 continue  # we initialized the child ourselves
+            elif kind is MessageKind.REQUEST and (refused := eras.refusal(message)) is not None:
+                replies[index] = jsonrpc.error_reply(message["id"], *refused)
             else:
                 work.append((index, message))
         needs_child = any("id" in m for _, m in work) or bool(
@@ -286,6 +288,14 @@ class StdioServerAdapter:
         if needs_child:
             await self._run(work, replies, timeout, version_hint, caller, request_id)
         self.last_used = time.monotonic()
+        for index, reply in replies.items():
+            message = messages[index]
+            if (
+                isinstance(message, dict)
+                and message.get("method") in ("initialize", "server/discover")
+                and "result" in reply
+            ):
+                replies[index] = dict(reply, result=eras.without_streaming_capabilities(reply["result"]))
         return [replies[i] for i in sorted(replies)]
 
     async def _run(

@@ -45,6 +45,8 @@ __all__ = [
     "initialize_request",
     "is_modern_request",
     "modernize_result",
+    "refusal",
+    "without_streaming_capabilities",
     "with_caller_meta",
     "without_envelope",
 ]
@@ -216,3 +218,36 @@ def initialize_from_discover(discover_result: Mapping[str, Any], requested: Any)
     if discover_result.get("instructions") is not None:
         result["instructions"] = discover_result["instructions"]
     return result
+
+
+STREAMING_METHODS: Final = frozenset({"subscriptions/listen"})
+"""Methods whose answer is itself a long-lived stream; a buffered Lambda response has none.
+(``resources/subscribe`` is a plain request and is forwarded; its later update
+notifications cannot be delivered, which is why ``subscribe`` is not advertised.)"""
+
+
+def refusal(message: Mapping[str, Any]) -> tuple[int, str] | None:
+    """``(code, message)`` for a request no wrapped server should see behind Lambda, else ``None``."""
+    method = message.get("method")
+    if method == "initialize" and envelope_version(message) is not None:
+        return -32601, "Method not found: initialize is not part of protocol 2026-07-28 (use server/discover)"
+    if method in STREAMING_METHODS:
+        return -32601, f"Method not found: {method} needs a response stream, which a server behind AWS Lambda lacks"
+    return None
+
+
+def without_streaming_capabilities(result: Mapping[str, Any]) -> JSONObject:
+    """An ``initialize`` / ``server/discover`` result minus what needs a stream to the client.
+
+    ``listChanged`` and resource ``subscribe`` notifications would travel on a stream a
+    stateless Lambda front door never opens, so they are advertised as unavailable.
+    """
+    capabilities = result.get("capabilities")
+    if not isinstance(capabilities, Mapping):
+        return dict(result)
+    trimmed: dict[str, Any] = {}
+    for name, value in capabilities.items():
+        if isinstance(value, Mapping) and ({"listChanged", "subscribe"} & value.keys()):
+            value = {k: (False if k in ("listChanged", "subscribe") else v) for k, v in value.items()}
+        trimmed[name] = value
+    return {**result, "capabilities": trimmed}

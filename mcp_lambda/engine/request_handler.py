@@ -6,10 +6,12 @@ the child's lifetime:
 
 * per invocation (default): a fresh child for each invocation, stopped before
   returning. Nothing leaks between callers; costs one server start per call.
-* warm (opt-in): one child per execution environment, reused by every
+* warm (opt-in): one child per execution environment and caller protocol era
+  (a handshake-era and a 2026-07-28 caller each get a child speaking their era
+  natively; a server that knows only the handshake serves both), reused by every
   invocation, checked after idle periods (Lambda may have frozen it for long) and
   replaced transparently when dead or wedged. Only for servers that keep no
-  per-caller state: every caller shares the one server process.
+  per-caller state: every caller shares the server process.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import anyio
 import anyio.lowlevel
 
 from mcp_lambda._sync import run_sync
+from mcp_lambda.engine import eras
 from mcp_lambda.engine.adapter import ChildProtocol, StdioServerAdapter
 from mcp_lambda.engine.child import ServerParamsLike
 from mcp_lambda.types import JSONObject, MCPRequest
@@ -97,7 +100,7 @@ class StdioServerAdapterRequestHandler:
         self.default_timeout = default_timeout
         self.idle_check_after = idle_check_after
         self._speaks_modern: bool | None = None
-        self._warm_adapter: StdioServerAdapter | None = None
+        self._warm_adapters: dict[str, StdioServerAdapter] = {}
         self._warm_loop: object = None
         self._lock: anyio.Lock | None = None
         if prespawn:
@@ -136,7 +139,7 @@ class StdioServerAdapterRequestHandler:
             self._lock = anyio.Lock()
             self._warm_loop = _loop_token()
         async with self._lock:
-            adapter = self._warm_adapter = self._warm_adapter or self._new_adapter()
+            adapter = await self._warm_adapter_for(request)
             started = time.monotonic()
             await anyio.lowlevel.checkpoint()  # let the loop record an exit that happened while we were frozen
             if (
@@ -153,23 +156,44 @@ class StdioServerAdapterRequestHandler:
             finally:
                 self._speaks_modern = adapter._speaks_modern
 
+    async def _warm_adapter_for(self, request: MCPRequest) -> StdioServerAdapter:
+        """The warm adapter for the caller's era; one for both once the server proved handshake-only."""
+        era = (
+            "modern"
+            if any(isinstance(m, dict) and eras.is_modern_request(m) for m in request.messages)
+            else "handshake"
+        )
+        if self._speaks_modern is False:
+            era = "handshake"
+            stale = self._warm_adapters.pop("modern", None)
+            if stale is not None and stale.child_era == "handshake" and "handshake" not in self._warm_adapters:
+                self._warm_adapters["handshake"] = stale  # already a handshake child: keep it
+            elif stale is not None:
+                await stale.close()
+        adapter = self._warm_adapters.get(era)
+        if adapter is None:
+            adapter = self._warm_adapters[era] = self._new_adapter()
+        return adapter
+
     def _abandon_warm_child(self) -> None:
-        adapter, self._warm_adapter = self._warm_adapter, None
-        if adapter is not None and adapter.child is not None and adapter.child.alive:
-            try:
-                os.killpg(adapter.child.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        adapters, self._warm_adapters = list(self._warm_adapters.values()), {}
+        for adapter in adapters:
+            if adapter.child is not None and adapter.child.alive:
+                try:
+                    os.killpg(adapter.child.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
 
     async def _prespawn(self) -> None:
         self._lock = anyio.Lock()
         self._warm_loop = _loop_token()
-        adapter = self._warm_adapter = self._new_adapter()
+        adapter = self._new_adapter()
         async with anyio.create_task_group() as tg:
             await adapter._ensure_ready(None, None, tg, None)
             tg.cancel_scope.cancel()
         adapter.last_used = time.monotonic()
         self._speaks_modern = adapter._speaks_modern
+        self._warm_adapters["modern" if adapter.child_era == "modern" else "handshake"] = adapter
 
     def prespawn(self) -> None:
         """Start and initialize the warm child now, from synchronous code (module import).
@@ -182,7 +206,7 @@ class StdioServerAdapterRequestHandler:
             logger.exception("could not pre-start the MCP server; the first invocation will start it")
 
     async def aclose(self) -> None:
-        """Stop the warm child, if any."""
-        adapter, self._warm_adapter = self._warm_adapter, None
-        if adapter is not None:
+        """Stop the warm children, if any."""
+        adapters, self._warm_adapters = list(self._warm_adapters.values()), {}
+        for adapter in adapters:
             await adapter.close()

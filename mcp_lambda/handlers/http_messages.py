@@ -70,12 +70,17 @@ class Rejection:
     data: Any = None
 
 
-def unsupported_version(requested: str) -> Rejection | None:
-    """The 400/-32022 for an ``MCP-Protocol-Version`` header naming a revision not served."""
+def unsupported_version(requested: str, *, modern: bool = False, request_id: Any = None) -> Rejection | None:
+    """The 400/-32022 for an ``MCP-Protocol-Version`` header naming a revision not served.
+
+    A 2026-07-28 request is told the modern revisions (what ``server/discover``
+    advertises); a handshake-era one every revision a header may name.
+    """
     if requested in SUPPORTED_PROTOCOL_VERSIONS:
         return None
-    data = {"supported": list(SUPPORTED_PROTOCOL_VERSIONS), "requested": requested}
-    return Rejection(400, UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version", data=data)
+    supported = MODERN_PROTOCOL_VERSIONS if modern else SUPPORTED_PROTOCOL_VERSIONS
+    data = {"supported": list(supported), "requested": requested}
+    return Rejection(400, UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version", request_id, data)
 
 
 def _plain_id(message: Any) -> Any:
@@ -157,8 +162,8 @@ def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejecti
     The same ladder as the SDK's ``mcp.shared.inbound.classify_inbound_request``
     (envelope present, headers agree with the body, version served), written here
     because importing the SDK module costs ~0.5 s of cold start; a differential
-    test pins the two together. Routing headers the client left out count as
-    agreeing with the body (lenient on input); present ones that differ are 400/-32020.
+    test pins the two together. Routing headers must be present and agree;
+    being absent is a mismatch (SEP-2243: intermediaries route on them), 400/-32020.
     """
     request_id = message["id"]
     meta = _meta(message)
@@ -175,18 +180,18 @@ def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejecti
         return Rejection(400, INVALID_PARAMS, detail, request_id)
     version = meta[_PROTOCOL_VERSION_META_KEY]
     method = message["method"]
+    # SEP-2243: the routing headers MUST be present and agree with the body. An absent
+    # header is a mismatch too, so intermediaries can route on headers alone.
     header_version = headers.get("mcp-protocol-version")
-    if header_version is not None and header_version != version:
+    if header_version is None or header_version != version:
         detail = "mcp-protocol-version header does not match the request envelope's protocol version"
         return Rejection(400, HEADER_MISMATCH, detail, request_id)
-    header_method = headers.get("mcp-method")
-    if header_method is not None and header_method != method:
+    if headers.get("mcp-method") != method:
         return Rejection(400, HEADER_MISMATCH, "mcp-method header does not match the request body's method", request_id)
     name_key = _NAME_BEARING_METHODS.get(method)
     params = message.get("params")
     body_name = params.get(name_key) if name_key is not None and isinstance(params, dict) else None
-    header_name = headers.get("mcp-name")
-    if body_name is not None and header_name is not None and decode_header_value(header_name) != body_name:
+    if body_name is not None and decode_header_value(headers.get("mcp-name")) != body_name:
         detail = f"mcp-name header does not match the request body's {name_key!r} parameter"
         return Rejection(400, HEADER_MISMATCH, detail, request_id)
     if not isinstance(version, str):

@@ -212,3 +212,27 @@ async def test_modern_caller_gets_2026_result_fields_from_a_handshake_child() ->
     assert echoed["result"]["resultType"] == "complete" and "ttlMs" not in echoed["result"]
     [legacy] = await run(h, req(3, "tools/list"))
     assert "resultType" not in legacy["result"]  # handshake-era callers get the server's reply untouched
+
+
+@pytest.mark.parametrize("child", CHILDREN.values(), ids=CHILDREN.keys())
+async def test_requests_that_need_a_stream_or_the_old_handshake_are_refused_at_once(child: Any, tmp_path: Any) -> None:
+    h = StdioServerAdapterRequestHandler(child())
+    replies = await run(
+        h,
+        req(1, "initialize", {"protocolVersion": "2026-07-28"}, modern=True),
+        req(2, "subscriptions/listen", modern=True),
+    )
+    assert [r["error"]["code"] for r in replies] == [-32601, -32601]
+    assert "server/discover" in replies[0]["error"]["message"]
+
+
+@pytest.mark.parametrize("child", CHILDREN.values(), ids=CHILDREN.keys())
+async def test_stream_capabilities_are_not_advertised(child: Any) -> None:
+    h = StdioServerAdapterRequestHandler(child())
+    [init] = await run(h, initialize(1))
+    [discovered] = await run(h, req(2, "server/discover", modern=True))
+    for result in (init["result"], discovered["result"]):
+        for capability in result["capabilities"].values():
+            if isinstance(capability, dict):
+                assert capability.get("listChanged", False) is False
+                assert capability.get("subscribe", False) is False

@@ -14,7 +14,15 @@ from mcp_lambda.engine.child import child_environment
 from mcp_lambda.engine.request_handler import StdioServerAdapterRequestHandler
 from mcp_lambda.types import MCPRequest
 from tests.conftest import FakeLambdaContext
-from tests.engine.helpers import call, children_of_this_process, handshake_server, pid_alive, text_of
+from tests.engine.helpers import (
+    call,
+    children_of_this_process,
+    handshake_server,
+    modern_server,
+    pid_alive,
+    req,
+    text_of,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -70,14 +78,32 @@ async def test_wedged_warm_child_is_replaced_after_idle() -> None:
         await h.aclose()
 
 
-async def test_warm_mode_bridges_both_eras_on_one_child() -> None:
+async def test_warm_handshake_only_server_serves_both_eras_with_one_child() -> None:
     h = StdioServerAdapterRequestHandler(handshake_server(), warm=True)
     try:
         [legacy] = await run(h, call(1, "pid"))
-        [modern] = await run(h, call(2, "pid", modern=True))
+        await run(h, call(2, "pid", modern=True))  # learns the server is handshake-only
+        [modern] = await run(h, call(3, "pid", modern=True))
         assert text_of(legacy) == text_of(modern)
+        assert len(children_of_this_process()) == 1
     finally:
         await h.aclose()
+
+
+async def test_warm_modern_server_gets_a_native_child_per_caller_era() -> None:
+    h = StdioServerAdapterRequestHandler(modern_server(), warm=True)
+    try:
+        [legacy] = await run(h, call(1, "whoami"))
+        [modern] = await run(h, call(2, "whoami", modern=True))
+        [legacy_again] = await run(h, req(3, "ping"))
+        # The 2026-07-28 child sees the caller's own envelope, not a bridged one.
+        assert json.loads(text_of(modern))["io.modelcontextprotocol/clientInfo"]["name"] == "test"
+        assert "resultType" not in legacy["result"] or legacy["result"]["resultType"] == "complete"
+        assert "result" in legacy_again  # a handshake-era method still works on the handshake child
+        assert len(children_of_this_process()) == 2
+    finally:
+        await h.aclose()
+    assert children_of_this_process() == []
 
 
 def test_prespawn_starts_the_child_at_construction(tmp_path: Any) -> None:

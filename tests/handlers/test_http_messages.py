@@ -36,7 +36,11 @@ def test_mcp_name_header_in_base64_sentinel_form_matches() -> None:
 
     meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
     message = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "héllo", "_meta": meta}}
-    headers = {"mcp-method": "tools/call", "mcp-name": encode_header_value("héllo")}
+    headers = {
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": "tools/call",
+        "mcp-name": encode_header_value("héllo"),
+    }
     assert rpc.modern_rejection(message, headers) is None
     rejected = rpc.modern_rejection(message, {**headers, "mcp-name": "hello"})
     assert rejected is not None and rejected.code == -32020 and rejected.status == 400
@@ -86,28 +90,7 @@ def test_modern_checks_agree_with_the_sdks_ladder(case: tuple[dict[str, Any], di
 
     message, headers = case
     ours = rpc.modern_rejection(message, headers)
-    # The SDK treats an absent routing header as a mismatch; we treat it as agreeing
-    # (lenient on input), so feed the SDK the headers a conforming client would send.
-    filled = dict(headers)
-    meta = (message.get("params") or {}).get("_meta")
-    if isinstance(meta, dict) and isinstance(meta.get("io.modelcontextprotocol/protocolVersion"), str):
-        filled.setdefault("mcp-protocol-version", meta["io.modelcontextprotocol/protocolVersion"])
-    filled.setdefault("mcp-method", message["method"])
-    key = inbound.NAME_BEARING_METHODS.get(message["method"])
-    if key is not None and isinstance(message["params"].get(key), str):
-        filled.setdefault("mcp-name", inbound.encode_header_value(message["params"][key]))
-    theirs = inbound.classify_inbound_request(message, headers=filled)
-    if (
-        "mcp-protocol-version" not in filled
-        and isinstance(theirs, inbound.InboundLadderRejection)
-        and theirs.code == inbound.HEADER_MISMATCH
-    ):
-        # A non-string envelope version: no header could agree, so the SDK calls it a header
-        # mismatch; with the header absent we report the real defect, the version's type.
-        assert ours is not None
-        assert ours.status == 400
-        assert ours.code == -32020 or (ours.code == -32602 and "must be a string" in ours.message)
-        return
+    theirs = inbound.classify_inbound_request(message, headers=headers)
     if isinstance(theirs, inbound.InboundLadderRejection):
         assert ours is not None, (message, headers, theirs)
         assert (ours.code, ours.message, ours.data) == (theirs.code, theirs.message, theirs.data)
@@ -130,3 +113,12 @@ def test_http_path_does_not_import_the_mcp_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_unsupported_version_names_what_the_request_era_supports() -> None:
+    modern = rpc.unsupported_version("v999", modern=True, request_id=5)
+    legacy = rpc.unsupported_version("v999")
+    assert modern is not None and legacy is not None
+    assert modern.data == {"supported": ["2026-07-28"], "requested": "v999"} and modern.request_id == 5
+    assert legacy.data["supported"] == list(rpc.SUPPORTED_PROTOCOL_VERSIONS)
+    assert rpc.unsupported_version("2025-11-25") is None

@@ -101,7 +101,7 @@ CASES = [
         headers=_with(MCP_Protocol_Version="1999-01-01"),
         status=400,
         code=-32022,
-        reply_id=None,
+        reply_id=1,
     ),
     Case("session-headers-are-harmless", headers=_with(Mcp_Session_Id="abc123", Last_Event_ID="9")),
     Case(
@@ -110,7 +110,8 @@ CASES = [
         code=-32601,
     ),
     Case("modern-ok", body=modern("tools/list"), headers=modern_headers("tools/list"), reply_id=7),
-    Case("modern-headers-omitted", body=modern("tools/list"), reply_id=7),
+    # SEP-2243: 2026-07-28 routing headers must be present, so intermediaries can route on them.
+    Case("modern-headers-omitted", body=modern("tools/list"), status=400, code=-32020, reply_id=7),
     Case(
         "modern-method-mismatch",
         body=modern("tools/list"),
@@ -161,6 +162,7 @@ CASES = [
             "method": "tools/list",
             "params": {"_meta": {**MODERN_META, "io.modelcontextprotocol/protocolVersion": "2099-01-01"}},
         },
+        headers={**modern_headers("tools/list"), "MCP-Protocol-Version": "2099-01-01"},
         status=400,
         code=-32022,
         reply_id=7,
