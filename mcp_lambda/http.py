@@ -270,7 +270,14 @@ async def _serve(
         if (rejection := rpc.modern_rejection(message, headers)) is not None:
             return _rejected(rejection)
     caller = request.caller if options.forward_identity else None
-    mcp_request = MCPRequest(messages=messages, context=context, protocol_version=header_version, caller=caller)
+    calls = modern and any(m.get("method") == "tools/call" for m in requests)
+    mcp_request = MCPRequest(
+        messages=messages,
+        context=context,
+        protocol_version=header_version,
+        caller=caller,
+        tool_call_check=rpc.param_header_check(headers) if calls else None,
+    )
     replies = await _call(handler, mcp_request, requests)
     if not requests:
         return HttpResponse(202)

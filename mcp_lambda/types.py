@@ -11,7 +11,7 @@ importing it is cheap on the Lambda cold-start path.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
@@ -24,6 +24,7 @@ __all__ = [
     "MCPRequest",
     "RequestHandler",
     "ServerParams",
+    "ToolCallCheck",
 ]
 
 JSONObject: TypeAlias = dict[str, Any]
@@ -61,6 +62,10 @@ class LambdaContext(Protocol):
         ...
 
 
+ToolCallCheck: TypeAlias = Callable[[JSONObject, Mapping[str, Any]], JSONObject | None]
+"""``(tools/call request, the tool's inputSchema) -> error reply or None``: see `MCPRequest`."""
+
+
 @dataclass(frozen=True)
 class MCPRequest:
     """One invocation's worth of JSON-RPC, in front-door-neutral form.
@@ -79,6 +84,10 @@ class MCPRequest:
             client-sent value).
         deadline: Absolute ``time.monotonic()`` instant by which the reply must
             be in hand. ``None`` derives it from ``context``.
+        tool_call_check: Called before a 2026-07-28 ``tools/call`` is forwarded,
+            with the request and the tool's ``inputSchema``; a returned reply is the
+            answer and the call is not forwarded. The HTTP front doors use it to
+            check ``Mcp-Param-*`` headers against the arguments (SEP-2243).
     """
 
     messages: Sequence[JSONObject]
@@ -86,6 +95,7 @@ class MCPRequest:
     protocol_version: str | None = None
     caller: Mapping[str, Any] | None = None
     deadline: float | None = field(default=None)
+    tool_call_check: ToolCallCheck | None = None
 
     @property
     def request_id(self) -> str | None:

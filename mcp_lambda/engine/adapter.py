@@ -1,7 +1,8 @@
 """The engine: forward one invocation's JSON-RPC messages to a stdio child.
 
-`StdioServerAdapter` owns at most one child and what it learned about it (its
-era, its ``initialize`` or ``server/discover`` result). For each invocation it:
+`StdioServerAdapter` builds on `ChildSession` (``session.py``: the child and what
+it learned about it — its era, its ``initialize`` or ``server/discover`` result,
+its tool schemas). For each invocation it:
 
 1. answers locally what needs no child (invalid messages, the caller's
    ``notifications/initialized``, responses the caller sends us);
@@ -22,31 +23,24 @@ It knows nothing about AWS events; `StdioServerAdapterRequestHandler` (in
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import anyio
 import anyio.abc
 
 from mcp_lambda import jsonrpc
 from mcp_lambda.engine import eras
-from mcp_lambda.engine.child import ChildProcess, ServerParamsLike
+from mcp_lambda.engine.session import ChildProtocol, ChildSession, is_modern_call
 from mcp_lambda.errors import ServerError, ServerExitedError
 from mcp_lambda.jsonrpc import MessageKind
-from mcp_lambda.types import JSONObject
+from mcp_lambda.types import JSONObject, ToolCallCheck
 
 __all__ = ["ChildProtocol", "StdioServerAdapter"]
 
 logger = logging.getLogger(__name__)
-
-ChildProtocol = Literal["auto", "handshake", "modern"]
-"""How to talk to the child: probe with ``server/discover`` (auto), or assume an era."""
-
-HEALTH_CHECK_TIMEOUT = 2.0
-"""Seconds a reused warm child gets to answer the liveness ping."""
 
 
 def _fail(
@@ -65,186 +59,8 @@ def _fail(
             replies[index] = jsonrpc.error_reply(msg["id"], code, message)
 
 
-class StdioServerAdapter:
-    """One wrapped stdio server and its (optional) running child."""
-
-    def __init__(
-        self,
-        server_params: ServerParamsLike,
-        *,
-        lambda_environment: bool = False,
-        child_protocol: ChildProtocol = "auto",
-    ) -> None:
-        self.server_params = server_params
-        self.lambda_environment = lambda_environment
-        self.child_protocol: ChildProtocol = child_protocol
-        self.child: ChildProcess | None = None
-        self.child_era: Literal["handshake", "modern"] | None = None
-        self.init_result: JSONObject | None = None
-        self.discover_result: JSONObject | None = None
-        self.last_used = 0.0
-        # Learned once per environment: a child that refused server/discover is not probed again.
-        self._speaks_modern: bool | None = None
-        self._ids = itertools.count(1)
-        self._loop_token: object = None
-
-    # -- child lifecycle -----------------------------------------------------------------
-
-    async def close(self) -> None:
-        """Stop the child, if any."""
-        child, self.child = self.child, None
-        self.child_era = None
-        if child is not None:
-            await child.close()
-
-    def _next_id(self) -> str:
-        # Strings cannot collide with a caller's ids because callers never see them.
-        return f"mcp-lambda-{next(self._ids)}"
-
-    async def _call(self, message: JSONObject, when: str) -> JSONObject:
-        """Send one request we own and return its reply, answering anything else on the way."""
-        assert self.child is not None
-        await self.child.send(message, when=when)
-        while True:
-            reply = await self.child.receive(when=when)
-            if reply.get("id") == message["id"] and "method" not in reply:
-                return reply
-            await self._handle_unsolicited(reply)
-
-    async def _handshake(self, version: str, caller_init: JSONObject | None, template: JSONObject | None) -> JSONObject:
-        request = dict(caller_init) if caller_init is not None else eras.initialize_request(None, version, template)
-        request["id"] = self._next_id()
-        reply = await self._call(request, "during the initialize handshake")
-        result = reply.get("result")
-        if isinstance(result, dict):
-            self.child_era = "handshake"
-            self.init_result = result
-            assert self.child is not None
-            await self.child.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
-        return reply
-
-    async def _probe_modern(self, template: JSONObject | None) -> JSONObject:
-        request = eras.discover_request(self._next_id(), template)
-        if template is not None and template.get("method") == "server/discover":
-            request = dict(template, id=request["id"])
-        reply = await self._call(request, "while answering server/discover")
-        if isinstance(reply.get("result"), dict):
-            self.child_era = "modern"
-            self.discover_result = reply["result"]
-            self._speaks_modern = True
-        elif self.child_protocol == "auto":
-            self._speaks_modern = False
-        return reply
-
-    async def _ensure_ready(
-        self,
-        first: JSONObject | None,
-        version_hint: str | None,
-        task_group: anyio.abc.TaskGroup,
-        request_id: str | None,
-    ) -> tuple[str, JSONObject] | None:
-        """Spawn and set up the child if needed; returns ``(method, reply)`` when the caller's
-        own ``initialize`` or ``server/discover`` was used for the set-up."""
-        if self.child is not None and not self.child.alive:
-            await self.close()
-        if self.child is None:
-            self.child = await ChildProcess.spawn(self.server_params, lambda_environment=self.lambda_environment)
-            task_group.start_soon(self.child.pump_stderr, request_id)
-        else:
-            task_group.start_soon(self.child.pump_stderr, request_id)
-            return None
-        method = first.get("method") if first is not None else None
-        modern_caller = first is not None and eras.is_modern_request(first)
-        if self.child_protocol == "modern" or (
-            self.child_protocol == "auto" and self._speaks_modern is not False and (modern_caller or first is None)
-        ):
-            reply = await self._probe_modern(first if modern_caller else None)
-            if self.child_era == "modern":
-                return ("server/discover", reply) if method == "server/discover" else None
-            if self.child_protocol == "modern":
-                return ("server/discover", reply) if method == "server/discover" else None
-        version = version_hint if version_hint in eras.HANDSHAKE_PROTOCOL_VERSIONS else eras.LATEST_HANDSHAKE_VERSION
-        if method == "initialize" and not modern_caller:
-            return "initialize", await self._handshake(version, first, None)
-        reply = await self._handshake(version, None, first if modern_caller else None)
-        if self.child_era is None:
-            error = reply.get("error") or {}
-            raise ServerError(f"the MCP server rejected the initialize handshake: {error.get('message', reply)!r}")
-        return None
-
-    async def health_check(self) -> bool:
-        """Ping a reused child; any reply (even an error) proves it is alive and reading."""
-        if self.child is None or not self.child.alive:
-            return False
-        ping: JSONObject = {"jsonrpc": "2.0", "id": self._next_id(), "method": "ping"}
-        with anyio.move_on_after(HEALTH_CHECK_TIMEOUT):
-            try:
-                await self._call(ping, "during the liveness ping")
-                return True
-            except ServerError:
-                return False
-        return False
-
-    # -- one invocation --------------------------------------------------------------------
-
-    async def _handle_unsolicited(self, message: JSONObject) -> None:
-        """A request or notification from the child, or a reply nobody waits for."""
-        assert self.child is not None
-        method = message.get("method")
-        if isinstance(method, str) and "id" in message:
-            # Server-to-client requests (sampling, elicitation, roots) need a back channel Lambda lacks.
-            if method == "ping":
-                answer: JSONObject = {"jsonrpc": "2.0", "id": message["id"], "result": {}}
-            else:
-                answer = jsonrpc.error_reply(
-                    message["id"],
-                    jsonrpc.METHOD_NOT_FOUND,
-                    f"{method} is not available: a server behind AWS Lambda cannot send requests to its client",
-                )
-            await self.child.send(answer)
-        elif method == "notifications/message":
-            params = message.get("params") or {}
-            logger.info("MCP server log (%s): %s", params.get("level"), params.get("data"))
-        elif method is None:
-            logger.warning("dropping a reply from the MCP server that matches no request: id=%r", message.get("id"))
-
-    def _adapt(self, message: JSONObject, caller: Mapping[str, Any] | None, capabilities: Any) -> JSONObject:
-        """Translate a caller message for the child's era and stamp the caller identity."""
-        out = eras.with_caller_meta(message, caller)
-        if self.child_era == "handshake":
-            return eras.without_envelope(out)
-        if self.child_era == "modern" and not eras.is_modern_request(out):
-            supported = (self.discover_result or {}).get("supportedVersions") or []
-            version = next(
-                (v for v in reversed(eras.MODERN_PROTOCOL_VERSIONS) if v in supported), eras.LATEST_MODERN_VERSION
-            )
-            return eras.add_envelope(out, version=version, capabilities=capabilities, client_info=None)
-        return out
-
-    def _local_answer(self, message: JSONObject) -> JSONObject | None:
-        """The reply to ``initialize`` / ``server/discover`` / an unsupported envelope, when the
-        child's era means we answer it ourselves; ``None`` to forward."""
-        method, mid = message.get("method"), message.get("id")
-        if method == "initialize":
-            params = message.get("params") or {}
-            requested = params.get("protocolVersion") if isinstance(params, Mapping) else None
-            if self.child_era == "handshake" and self.init_result is not None:
-                return {"jsonrpc": "2.0", "id": mid, "result": dict(self.init_result)}
-            if self.child_era == "modern" and self.discover_result is not None:
-                result = eras.initialize_from_discover(self.discover_result, requested)
-                return {"jsonrpc": "2.0", "id": mid, "result": result}
-        if self.child_era == "handshake" and eras.is_modern_request(message):
-            version = eras.envelope_version(message)
-            if method != "server/discover" and version not in eras.MODERN_PROTOCOL_VERSIONS:
-                return jsonrpc.error_reply(
-                    mid,
-                    jsonrpc.UNSUPPORTED_PROTOCOL_VERSION,
-                    "Unsupported protocol version",
-                    {"supported": list(eras.MODERN_PROTOCOL_VERSIONS), "requested": version},
-                )
-            if method == "server/discover" and self.init_result is not None:
-                return {"jsonrpc": "2.0", "id": mid, "result": eras.discover_from_initialize(self.init_result)}
-        return None
+class StdioServerAdapter(ChildSession):
+    """One wrapped stdio server: forwards each invocation's messages to its child."""
 
     async def exchange(
         self,
@@ -255,6 +71,7 @@ class StdioServerAdapter:
         caller: Mapping[str, Any] | None = None,
         request_id: str | None = None,
         forward_notifications: bool = True,
+        tool_call_check: ToolCallCheck | None = None,
     ) -> list[JSONObject]:
         """Handle one invocation's messages; return one reply per request, in order.
 
@@ -267,6 +84,8 @@ class StdioServerAdapter:
             forward_notifications: Deliver notifications even when no request needs
                 the child (warm mode); per-invocation mode drops them instead of
                 starting a server that would forget them at once.
+            tool_call_check: See `MCPRequest.tool_call_check`; the tools' schemas are
+                read from the child (once per child) only when it is given.
         """
         replies: dict[int, JSONObject] = {}
         work: list[tuple[int, JSONObject]] = []
@@ -286,7 +105,7 @@ class StdioServerAdapter:
             work and (forward_notifications or self.child is not None)
         )
         if needs_child:
-            await self._run(work, replies, timeout, version_hint, caller, request_id)
+            await self._run(work, replies, timeout, version_hint, caller, request_id, tool_call_check)
         self.last_used = time.monotonic()
         for index, reply in replies.items():
             message = messages[index]
@@ -306,6 +125,7 @@ class StdioServerAdapter:
         version_hint: str | None,
         caller: Mapping[str, Any] | None,
         request_id: str | None,
+        tool_call_check: ToolCallCheck | None,
     ) -> None:
         pending: dict[str, tuple[int, Any, str | None]] = {}
         todo = [(i, m) for i, m in work]
@@ -315,7 +135,7 @@ class StdioServerAdapter:
         async with anyio.create_task_group() as tg:
             with anyio.move_on_after(timeout) as scope:
                 try:
-                    await self._forward(todo, pending, replies, version_hint, caller, request_id, tg)
+                    await self._forward(todo, pending, replies, version_hint, caller, request_id, tg, tool_call_check)
                     todo = []
                 except ServerError as exc:
                     tail = "\n".join(exc.stderr_tail) or "(none)"
@@ -345,6 +165,7 @@ class StdioServerAdapter:
         caller: Mapping[str, Any] | None,
         request_id: str | None,
         tg: anyio.abc.TaskGroup,
+        tool_call_check: ToolCallCheck | None = None,
     ) -> None:
         first_index, first = todo[0]
         for attempt in (1, 2):
@@ -352,7 +173,9 @@ class StdioServerAdapter:
             used = await self._ensure_ready(first, version_hint, tg, request_id)
             try:
                 self._start_replies(used, first_index, first, replies)
-                await self._send_all(todo[1:] if used is not None else todo, pending, replies, caller)
+                rest = todo[1:] if used is not None else todo
+                schemas = await self._schemas_for(rest) if tool_call_check is not None else None
+                await self._send_all(rest, pending, replies, caller, tool_call_check, schemas)
                 break
             except ServerExitedError:
                 # A warm child that died while frozen: nothing was answered yet, so start afresh once.
@@ -388,6 +211,8 @@ class StdioServerAdapter:
         pending: dict[str, tuple[int, Any, str | None]],
         replies: dict[int, JSONObject],
         caller: Mapping[str, Any] | None,
+        tool_call_check: ToolCallCheck | None = None,
+        schemas: Mapping[str, Any] | None = None,
     ) -> None:
         """Answer locally what we can, and write everything else to the child at once."""
         assert self.child is not None
@@ -397,6 +222,9 @@ class StdioServerAdapter:
                 params = message.get("params")
                 capabilities = params.get("capabilities") if isinstance(params, Mapping) else None
             local = self._local_answer(message) if "id" in message else None
+            if local is None and tool_call_check is not None and schemas and is_modern_call(message):
+                schema = schemas.get(str(message["params"].get("name")))
+                local = tool_call_check(message, schema) if isinstance(schema, Mapping) else None
             if local is not None:
                 replies[index] = local
                 continue

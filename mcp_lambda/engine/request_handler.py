@@ -125,6 +125,7 @@ class StdioServerAdapterRequestHandler:
             "version_hint": request.protocol_version,
             "caller": request.caller,
             "request_id": request.request_id,
+            "tool_call_check": request.tool_call_check,
         }
         if not self.warm:
             adapter = self._new_adapter()

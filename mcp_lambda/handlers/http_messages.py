@@ -31,12 +31,14 @@ from mcp_lambda.jsonrpc import (
     UNSUPPORTED_PROTOCOL_VERSION,
     MessageKind,
     classify,
+    error_reply,
 )
-from mcp_lambda.types import JSONObject
+from mcp_lambda.types import JSONObject, ToolCallCheck
 
 __all__ = [
     "ERROR_CODE_HTTP_STATUS",
     "decode_header_value",
+    "param_header_check",
     "HANDSHAKE_PROTOCOL_VERSIONS",
     "MODERN_PROTOCOL_VERSIONS",
     "SUPPORTED_PROTOCOL_VERSIONS",
@@ -156,6 +158,11 @@ def decode_header_value(value: str | None) -> str | None:
         return None
 
 
+def _trimmed(value: str | None) -> str | None:
+    # RFC 9110 section 5.5: leading and trailing whitespace is not part of a field value.
+    return value.strip() if value is not None else None
+
+
 def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejection | None:
     """Check a 2026-07-28 request's envelope and routing headers (lower-case ``headers``).
 
@@ -182,16 +189,16 @@ def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejecti
     method = message["method"]
     # SEP-2243: the routing headers MUST be present and agree with the body. An absent
     # header is a mismatch too, so intermediaries can route on headers alone.
-    header_version = headers.get("mcp-protocol-version")
+    header_version = _trimmed(headers.get("mcp-protocol-version"))
     if header_version is None or header_version != version:
         detail = "mcp-protocol-version header does not match the request envelope's protocol version"
         return Rejection(400, HEADER_MISMATCH, detail, request_id)
-    if headers.get("mcp-method") != method:
+    if _trimmed(headers.get("mcp-method")) != method:
         return Rejection(400, HEADER_MISMATCH, "mcp-method header does not match the request body's method", request_id)
     name_key = _NAME_BEARING_METHODS.get(method)
     params = message.get("params")
     body_name = params.get(name_key) if name_key is not None and isinstance(params, dict) else None
-    if body_name is not None and decode_header_value(headers.get("mcp-name")) != body_name:
+    if body_name is not None and decode_header_value(_trimmed(headers.get("mcp-name"))) != body_name:
         detail = f"mcp-name header does not match the request body's {name_key!r} parameter"
         return Rejection(400, HEADER_MISMATCH, detail, request_id)
     if not isinstance(version, str):
@@ -207,3 +214,43 @@ def modern_status(reply: JSONObject) -> int:
     error = reply.get("error")
     code = error.get("code") if isinstance(error, dict) else None
     return ERROR_CODE_HTTP_STATUS.get(code, 200) if isinstance(code, int) else 200
+
+
+def _declares_param_headers(schema: Any) -> bool:
+    """True when any position in ``schema`` carries an ``x-mcp-header`` annotation."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "x-mcp-header" in node:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def param_header_check(headers: Mapping[str, str]) -> ToolCallCheck:
+    """The `MCPRequest.tool_call_check` that holds ``Mcp-Param-*`` headers to the arguments.
+
+    SEP-2243: a tool whose ``inputSchema`` marks a property with ``x-mcp-header``
+    has that argument mirrored into ``Mcp-Param-<name>``; header and argument must be
+    present together and agree (base64-wrapped values decoded), else 400/-32020.
+    The SDK's own validator does the comparison; it is imported only for tools that
+    declare such headers (importing it costs ~0.5 s of cold start).
+    """
+    trimmed = {name: value.strip() for name, value in headers.items()}  # RFC 9110: OWS is not part of a value
+
+    def check(message: JSONObject, input_schema: Mapping[str, Any]) -> JSONObject | None:
+        if not _declares_param_headers(input_schema):
+            return None
+        from mcp.shared.inbound import validate_mcp_param_headers
+
+        params = message.get("params")
+        arguments = params.get("arguments") if isinstance(params, dict) else None
+        rejection = validate_mcp_param_headers(input_schema, arguments if isinstance(arguments, dict) else {}, trimmed)
+        if rejection is None:
+            return None
+        return error_reply(message.get("id"), rejection.code, rejection.message, rejection.data)
+
+    return check
