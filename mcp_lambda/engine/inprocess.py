@@ -33,10 +33,8 @@ SDK's ``NoBackChannelError``.
 from __future__ import annotations
 
 import asyncio
-import atexit
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -44,15 +42,14 @@ from mcp.server import MCPServer
 from mcp.server.connection import Connection
 from mcp.server.lowlevel.server import Server
 from mcp.server.runner import ServerRunner, aclose_shielded, modern_error_data, serve_one
-from mcp.shared.dispatcher import CallOptions
-from mcp.shared.exceptions import NoBackChannelError
 from mcp.shared.inbound import InboundLadderRejection, classify_inbound_request
 from mcp.shared.message import ServerMessageMetadata
-from mcp.shared.transport_context import TransportContext
 from mcp_types import ErrorData
 
 from mcp_lambda._sync import run_sync
 from mcp_lambda.engine import eras
+from mcp_lambda.engine.lifespan import InvocationDispatchContext, Lifespan
+from mcp_lambda.engine.session import MAX_TOOL_PAGES, is_modern_call
 from mcp_lambda.jsonrpc import INTERNAL_ERROR, REQUEST_TIMEOUT, MessageKind, classify, error_reply
 from mcp_lambda.types import CALLER_META_KEY, JSONObject, MCPRequest
 
@@ -64,7 +61,6 @@ DEFAULT_DEADLINE_MARGIN = 0.2
 """Seconds kept back from Lambda's remaining time to answer before the deadline."""
 DEFAULT_TIMEOUT = 300.0
 """Budget when there is no Lambda context to read a deadline from."""
-_LAMBDA_TRANSPORT = TransportContext(kind="lambda", can_send_request=False)
 
 
 def caller_identity(meta: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
@@ -75,74 +71,6 @@ def caller_identity(meta: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     """
     value = meta.get(CALLER_META_KEY) if meta is not None else None
     return value if isinstance(value, Mapping) else None
-
-
-@dataclass
-class _InvocationDispatchContext:
-    """The SDK's ``DispatchContext`` for one request of one invocation: no back-channel."""
-
-    request_id: Any
-    message_metadata: ServerMessageMetadata
-    transport: TransportContext = _LAMBDA_TRANSPORT
-    cancel_requested: anyio.Event = field(default_factory=anyio.Event)
-    can_send_request: bool = False
-
-    async def send_raw_request(
-        self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None
-    ) -> dict[str, Any]:
-        raise NoBackChannelError(method)
-
-    async def notify(self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None) -> None:
-        logger.debug("dropped server notification %s: a Lambda response carries only the reply", method)
-
-    async def progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
-        return None
-
-
-class _Lifespan:
-    """The server's lifespan, held open by a background task on one event loop."""
-
-    def __init__(self, server: Server[Any]) -> None:
-        self.loop = loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        self._ready: asyncio.Future[Any] = loop.create_future()
-        self._task = loop.create_task(self._run(server), name="mcp-lambda-lifespan")
-        # The loop holds tasks weakly: keep this one alive even if its handler is dropped.
-        _OPEN.add(self)
-
-    async def _run(self, server: Server[Any]) -> None:
-        try:
-            async with server.lifespan(server) as state:
-                self._ready.set_result(state)
-                await self._stop.wait()
-        except Exception as exc:
-            if not self._ready.done():
-                self._ready.set_exception(exc)
-            else:
-                logger.exception("the MCP server's lifespan raised while closing")
-        finally:
-            _OPEN.discard(self)
-
-    async def state(self) -> Any:
-        return await asyncio.shield(self._ready)
-
-    async def close(self) -> None:
-        self._stop.set()
-        await asyncio.gather(self._task, return_exceptions=True)
-
-
-_OPEN: set[_Lifespan] = set()
-
-
-@atexit.register
-def _close_open_lifespans() -> None:
-    """At interpreter exit, exit the lifespans still open (local runs; Lambda just ends the process)."""
-    for lifespan in list(_OPEN):
-        if not lifespan.loop.is_closed() and not lifespan.loop.is_running():
-            try:
-                lifespan.loop.run_until_complete(lifespan.close())
-            except Exception:
-                logger.exception("could not exit an MCP server's lifespan at exit")
 
 
 def _lowlevel(server: MCPServer[Any] | Server[Any]) -> Server[Any]:
@@ -195,7 +123,7 @@ class MCPServerRequestHandler:
         self.default_timeout = default_timeout
         # One lifespan per event loop. On Lambda there is exactly one (the process's), but a
         # local emulator may run several "execution environments" as threads sharing this object.
-        self._lifespans: dict[asyncio.AbstractEventLoop, tuple[asyncio.Lock, _Lifespan | None]] = {}
+        self._lifespans: dict[asyncio.AbstractEventLoop, tuple[asyncio.Lock, Lifespan | None]] = {}
         if prestart:
             self.prestart()
 
@@ -214,7 +142,7 @@ class MCPServerRequestHandler:
             self._lifespans[loop] = (asyncio.Lock(), None)
         lock = self._lifespans[loop][0]
         async with lock:
-            lifespan = self._lifespans[loop][1] or _Lifespan(self.server)
+            lifespan = self._lifespans[loop][1] or Lifespan(self.server)
             self._lifespans[loop] = (lock, lifespan)
             try:
                 return await lifespan.state()
@@ -238,7 +166,9 @@ class MCPServerRequestHandler:
             for message in request.messages:
                 kind = classify(message)
                 if kind is MessageKind.REQUEST:
-                    replies.append(await self._answer(eras.with_caller_meta(message, request.caller), request, state))
+                    stamped = eras.with_caller_meta(message, request.caller)
+                    refused = await self._check_call(stamped, request, state)
+                    replies.append(refused or await self._answer(stamped, request, state))
                 elif kind is MessageKind.NOTIFICATION:
                     await self._notify(message, request, state)
         if len(replies) < len(requests):
@@ -246,6 +176,27 @@ class MCPServerRequestHandler:
             timed_out = "Request timed out: the Lambda deadline passed"
             replies += [error_reply(m["id"], REQUEST_TIMEOUT, timed_out) for m in requests[len(replies) :]]
         return replies
+
+    async def _check_call(self, message: JSONObject, request: MCPRequest, state: Any) -> JSONObject | None:
+        """Run the front door's `MCPRequest.tool_call_check` on a 2026-07-28 ``tools/call``."""
+        if request.tool_call_check is None or not is_modern_call(message):
+            return None
+        name = message["params"].get("name")
+        meta = message["params"].get("_meta")
+        cursor: Any = None
+        for _ in range(MAX_TOOL_PAGES):
+            params: JSONObject = {"_meta": meta} if cursor is None else {"_meta": meta, "cursor": cursor}
+            listing = {"jsonrpc": "2.0", "id": "mcp-lambda-tools", "method": "tools/list", "params": params}
+            result = (await self._answer(listing, request, state)).get("result")
+            if not isinstance(result, dict):
+                return None
+            for tool in result.get("tools") or []:
+                if isinstance(tool, dict) and tool.get("name") == name and isinstance(tool.get("inputSchema"), dict):
+                    return request.tool_call_check(message, tool["inputSchema"])
+            cursor = result.get("nextCursor")
+            if cursor is None:
+                return None
+        return None
 
     def _connection(self, message: JSONObject, request: MCPRequest) -> Connection | JSONObject:
         """A born-ready connection for this request's era, or the error reply that refuses it."""
@@ -270,7 +221,7 @@ class MCPServerRequestHandler:
         if not isinstance(connection, Connection):
             return connection
         request_id = message["id"]
-        dctx = _InvocationDispatchContext(request_id, ServerMessageMetadata(request_context=request))
+        dctx = InvocationDispatchContext(request_id, ServerMessageMetadata(request_context=request))
         try:
             result = await serve_one(
                 self.server, dctx, message["method"], message.get("params"), connection=connection, lifespan_state=state
@@ -283,7 +234,7 @@ class MCPServerRequestHandler:
         # Client notifications reach the server's handlers (roots changed, cancelled ...);
         # nothing that needs a session survives the invocation anyway.
         connection = Connection.from_envelope(eras.LATEST_HANDSHAKE_VERSION, None, None)
-        dctx = _InvocationDispatchContext(None, ServerMessageMetadata(request_context=request))
+        dctx = InvocationDispatchContext(None, ServerMessageMetadata(request_context=request))
         try:
             await ServerRunner(self.server, connection, state).on_notify(dctx, message["method"], message.get("params"))
         finally:
