@@ -40,42 +40,27 @@ def split_front(path: str, default: str) -> tuple[str, str, str]:
     return default, path, "dev" if default == "restapi" else "$default"
 
 
+def _common(request: Request, authorizer: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What every HTTP event builder takes from the request, the same for all fronts."""
+    return {
+        "query": request.query_string,
+        "headers": request.headers,
+        "body": request.body,
+        "authorizer": authorizer,
+        "source_ip": request.peer.rpartition(":")[0],
+    }
+
+
 def _rest_api(request: Request, path: str, stage: str, authorizer: Mapping[str, Any] | None) -> dict[str, Any]:
-    return rest_api_event(
-        request.method,
-        path,
-        query=request.query_string,
-        headers=request.headers,
-        body=request.body,
-        authorizer=authorizer,
-        stage=stage,
-        source_ip=request.peer.rpartition(":")[0],
-    )
+    return rest_api_event(request.method, path, stage=stage, **_common(request, authorizer))
 
 
 def _http_api(request: Request, path: str, stage: str, authorizer: Mapping[str, Any] | None) -> dict[str, Any]:
-    return http_api_event(
-        request.method,
-        path,
-        query=request.query_string,
-        headers=request.headers,
-        body=request.body,
-        authorizer=authorizer,
-        stage=stage,
-        source_ip=request.peer.rpartition(":")[0],
-    )
+    return http_api_event(request.method, path, stage=stage, **_common(request, authorizer))
 
 
 def _function_url(request: Request, path: str, stage: str, authorizer: Mapping[str, Any] | None) -> dict[str, Any]:
-    return function_url_event(
-        request.method,
-        path,
-        query=request.query_string,
-        headers=request.headers,
-        body=request.body,
-        authorizer=authorizer,
-        source_ip=request.peer.rpartition(":")[0],
-    )
+    return function_url_event(request.method, path, **_common(request, authorizer))
 
 
 @dataclass(frozen=True)
