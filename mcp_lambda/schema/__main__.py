@@ -1,0 +1,7 @@
+"""``python -m mcp_lambda.schema``: the same as ``mcp-lambda schema``."""
+
+import sys
+
+from mcp_lambda.schema.export import main_schema
+
+sys.exit(main_schema())
