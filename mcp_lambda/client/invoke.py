@@ -145,6 +145,7 @@ async def lambda_function_client(
     forwarder = _Forwarder(params, client, read_writer)
 
     async def pump(tg: TaskGroup) -> None:
+        """Invoke the function for each outgoing message and deliver its reply."""
         async with write_reader:
             async for message in write_reader:
                 tg.start_soon(forwarder.forward, message)
@@ -173,6 +174,7 @@ class _Forwarder:
         self._limiter = anyio.CapacityLimiter(params.max_concurrency)
 
     async def forward(self, session_message: SessionMessage) -> None:
+        """Send one message as one Invoke; put the reply (or a JSON-RPC error) on the read stream."""
         message: JSONObject = session_message.message.model_dump(by_alias=True, mode="json", exclude_unset=True)
         request_id = message.get("id") if classify(message) is MessageKind.REQUEST else None
         name = self._params.function_name

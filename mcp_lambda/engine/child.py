@@ -79,13 +79,24 @@ class ServerParamsLike(Protocol):
     """What we read from server parameters: ours (`ServerParams`) or the SDK's."""
 
     @property
-    def command(self) -> str: ...
+    def command(self) -> str:
+        """The executable."""
+        ...
+
     @property
-    def args(self) -> Any: ...
+    def args(self) -> Any:
+        """Its arguments."""
+        ...
+
     @property
-    def env(self) -> Mapping[str, str] | None: ...
+    def env(self) -> Mapping[str, str] | None:
+        """Extra environment variables."""
+        ...
+
     @property
-    def cwd(self) -> Any: ...
+    def cwd(self) -> Any:
+        """Working directory, or ``None``."""
+        ...
 
 
 def child_environment(

@@ -43,12 +43,15 @@ class InvocationDispatchContext:
     async def send_raw_request(
         self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None
     ) -> dict[str, Any]:
+        """Refuse: a buffered Lambda response cannot carry a request to the client."""
         raise NoBackChannelError(method)
 
     async def notify(self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None) -> None:
+        """Drop a server notification: the response carries only the reply."""
         logger.debug("dropped server notification %s: a Lambda response carries only the reply", method)
 
     async def progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+        """Drop a progress report, for the same reason."""
         return None
 
 

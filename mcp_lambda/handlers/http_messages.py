@@ -242,6 +242,7 @@ def param_header_check(headers: Mapping[str, str]) -> ToolCallCheck:
     trimmed = {name: value.strip() for name, value in headers.items()}  # RFC 9110: OWS is not part of a value
 
     def check(message: JSONObject, input_schema: Mapping[str, Any]) -> JSONObject | None:
+        """Check one call against its tool's schema; the error reply, or ``None`` to forward it."""
         if not _declares_param_headers(input_schema):
             return None
         from mcp.shared.inbound import validate_mcp_param_headers

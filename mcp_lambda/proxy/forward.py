@@ -78,6 +78,7 @@ async def forward(
     drained: anyio.Event | None = None  # set once the input has ended and every reply is out
 
     async def upstream() -> None:
+        """Forward each message from the local client to the remote server."""
         async for item in local_read:
             if isinstance(item, Exception):
                 logger.warning("ignoring a line that is not JSON-RPC: %s", item)
@@ -91,6 +92,7 @@ async def forward(
             await remote_write.send(SessionMessage(item.message, metadata=metadata))
 
     async def downstream() -> None:
+        """Write each remote reply back to the local client."""
         async for item in remote_read:
             if isinstance(item, Exception):
                 logger.error("the remote transport failed: %r", item)

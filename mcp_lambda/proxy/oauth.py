@@ -107,6 +107,7 @@ class CallbackServer:
         result: asyncio.Future[dict[str, list[str]]] = loop.create_future()
 
         async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            """Answer one browser redirect to the callback and capture its code."""
             query: dict[str, list[str]] | None = None
             try:
                 request_line = (await reader.readline()).decode("latin-1")

@@ -4,4 +4,6 @@ import sys
 
 from mcp_lambda.schema.export import main_schema
 
+__all__: list[str] = []
+
 sys.exit(main_schema())

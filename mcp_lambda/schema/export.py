@@ -145,4 +145,3 @@ def main_schema(
     else:
         out.write(text)
     return 0
-

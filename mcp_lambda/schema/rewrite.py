@@ -102,9 +102,11 @@ class _Rewriter:
         self.root: Mapping[str, Any] = {}
 
     def note(self, pointer: str, message: str, lossy: bool = False) -> None:
+        """Record one change at ``pointer``."""
         self.changes.append(SchemaChange(self.tool, pointer, message, lossy))
 
     def resolve(self, ref: Any, ptr: str) -> JSONObject | None:
+        """The schema a local ``$ref`` points to, or ``None`` (noted) when it cannot be followed."""
         if not isinstance(ref, str) or not ref.startswith("#"):
             self.note(ptr, f"dropped unresolvable $ref {ref!r}", lossy=True)
             return None
@@ -220,6 +222,7 @@ class _Rewriter:
         return self.order(out)
 
     def infer_type(self, node: JSONObject) -> str | None:
+        """A Gateway ``type`` for a node that names none, from its other keywords."""
         if "properties" in node:
             return "object"
         if "items" in node:
@@ -229,6 +232,7 @@ class _Rewriter:
         return next((t for t in map(_json_type, values) if t is not None), None)
 
     def keep(self, out: JSONObject, notes: list[str], key: str, value: Any, here: str) -> None:
+        """Keep, fold into the description, or drop (noted) one keyword the rules do not handle."""
         if key in _NODE_KEYS or (not self.strict and key not in _STRUCTURAL):
             out[key] = value
         elif key in _FOLDED:
@@ -242,6 +246,7 @@ class _Rewriter:
             self.note(here, f"removed {key} (not in Gateway's SchemaDefinition)")
 
     def properties(self, props: JSONObject, ptr: str, refs: tuple[str, ...], depth: int) -> JSONObject:
+        """Rewrite each property schema of an object."""
         out: JSONObject = {}
         for name, raw in props.items():
             here = f"{ptr}/{_escape(name)}"
@@ -260,6 +265,7 @@ class _Rewriter:
         return out
 
     def order(self, node: JSONObject) -> JSONObject:
+        """The node with its keys in a fixed order, so output is deterministic."""
         head = {key: node[key] for key in _NODE_KEYS if key in node}
         return head | {key: node[key] for key in sorted(node) if key not in head}
 
