@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--authorizer", type=_json_arg, help="authorizer context (JSON or @file) put in HTTP events")
     dev.add_argument("--verify-sigv4", action="store_true", help="reject requests not signed with your AWS keys")
     dev.add_argument("--agentcore-target", default="target", help="AgentCore Gateway target name")
+    dev.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept browser requests from this Origin (loopback origins always are)",
+    )
     dev.add_argument("-v", "--verbose", action="store_true")
 
     call = commands.add_parser("call", help="list tools or call one, print JSON")
@@ -149,6 +156,7 @@ async def _dev(args: argparse.Namespace) -> int:
         authorizer=args.authorizer,
         verifier=_verifier() if args.verify_sigv4 else None,
         agentcore_target=args.agentcore_target,
+        allowed_origins=args.allow_origin,
     )
     try:
         await run_dev(_config(args), options, host=args.host, port=args.port, reload=not args.no_reload)

@@ -26,8 +26,9 @@ import binascii
 import json
 import logging
 import time
+import urllib.parse
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -57,6 +58,9 @@ class DevOptions:
         verifier: When set, requests must be SigV4-signed with one of its credentials.
         agentcore_target: The Gateway target name prefixed to AgentCore tool names.
         agentcore_gateway_id: The ``bedrockAgentCoreGatewayId`` sent in the client context.
+        allowed_origins: DNS-rebinding protection for a server on the developer's machine:
+            a browser request whose ``Origin`` is not loopback (or listed here) gets 403
+            before it reaches the function. Requests without ``Origin`` always pass.
     """
 
     default_front: str = "url"
@@ -64,6 +68,7 @@ class DevOptions:
     verifier: SigV4Verifier | None = None
     agentcore_target: str = "target"
     agentcore_gateway_id: str = "local-gateway"
+    allowed_origins: Sequence[str] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -122,6 +127,10 @@ class DevServer:
         started = time.perf_counter()
         front, response, result = "-", Response(404, _JSON, b'{"message":"Not Found"}'), None
         try:
+            if not self._origin_allowed(request):
+                response = Response(403, _JSON, b'{"message":"Forbidden: Origin not allowed"}')
+                self._log(request, front, response, result, started)
+                return response
             caller = self._authenticate(request)
             if request.path.startswith(_INVOKE_PREFIX):
                 front = "invoke"
@@ -142,6 +151,13 @@ class DevServer:
             response = Response(403, _JSON, json.dumps({"message": str(exc)}).encode())
         self._log(request, front, response, result, started)
         return response
+
+    def _origin_allowed(self, request: Request) -> bool:
+        origin = next((value for name, value in request.headers if name == "origin"), None)
+        if origin is None or origin in self.options.allowed_origins:
+            return True
+        host = urllib.parse.urlsplit(origin).hostname
+        return host in ("localhost", "127.0.0.1", "::1")
 
     def _authenticate(self, request: Request) -> dict[str, str] | None:
         if self.options.verifier is None:

@@ -166,3 +166,21 @@ async def test_event_invocations_are_accepted_at_once_and_run_after(handler_dir:
     assert after.function_error is None
     # It started only once the queued event's 0.5 s had run.
     assert json.loads(after.payload)["started"] >= wall + 0.45
+
+
+async def test_browser_requests_from_foreign_origins_are_refused(tmp_path: Path) -> None:
+    """DNS-rebinding protection: the dev server listens on the developer's machine."""
+    write_handler(tmp_path, HTTP_ECHO_HANDLER)
+    options = DevOptions(allowed_origins=["https://app.example.com"])
+    async with running(tmp_path, options=options) as server, httpx2.AsyncClient() as http:
+        statuses = {}
+        for origin in ("http://evil.example.com", "http://localhost:3000", "https://app.example.com", None):
+            headers = {"content-type": "application/json"} | ({"origin": origin} if origin else {})
+            response = await http.post(server.base_url + "/mcp", content=b'{"x":1}', headers=headers)
+            statuses[origin] = response.status_code
+    assert statuses == {
+        "http://evil.example.com": 403,
+        "http://localhost:3000": 201,
+        "https://app.example.com": 201,
+        None: 201,
+    }
