@@ -2,10 +2,11 @@
 
 The three-line handler::
 
+    import sys
     from mcp_lambda import LambdaFunctionURLEventHandler, ServerParams, StdioServerAdapterRequestHandler
 
     handler = LambdaFunctionURLEventHandler(StdioServerAdapterRequestHandler(
-        ServerParams(command="python", args=["-m", "mcp_server_time"])))
+        ServerParams(command=sys.executable, args=["-m", "mcp_server_time"]), lambda_environment=True))
 
     def lambda_handler(event, context):
         return handler.handle(event, context)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -50,6 +51,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--oauth-scope", help="OAuth scopes to request (space-separated)")
     parser.add_argument("--oauth-client-id", help="OAuth: a pre-registered public client (else registered dynamically)")
     parser.add_argument("--oauth-callback-port", type=int, default=None, help="OAuth: local redirect port")
+    parser.add_argument(
+        "--oauth-browser", metavar="COMMAND", help="OAuth: the command that opens the sign-in URL (appended to it)"
+    )
     parser.add_argument("--token-cache", type=Path, default=None, help="OAuth: token cache directory")
     parser.add_argument("--timeout", type=float, default=905.0, help="HTTP: seconds to wait for a reply")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
@@ -100,6 +104,7 @@ async def remote_transport(args: argparse.Namespace) -> AsyncIterator[tuple[Tran
             client_id=args.oauth_client_id,
             callback_port=args.oauth_callback_port or DEFAULT_CALLBACK_PORT,
             cache_dir=args.token_cache,
+            browser=shlex.split(args.oauth_browser) if args.oauth_browser else None,
         )
     timeout = httpx2.Timeout(30.0, read=args.timeout)
     async with (
@@ -113,9 +118,13 @@ async def run_proxy(args: argparse.Namespace) -> None:
     """Serve stdin/stdout, relaying to the remote server, until stdin closes."""
     from mcp.server.stdio import stdio_server
 
+    # The write streams are closed on the way out: stdio_server waits for its stdout writer,
+    # which ends only then, so without that the process would outlive its client's stdin.
     async with (
         remote_transport(args) as ((remote_read, remote_write), is_http),
         stdio_server() as (local_read, local_write),
+        local_write,
+        remote_write,
     ):
         await forward(local_read, local_write, remote_read, remote_write, stamp_headers=is_http)
 

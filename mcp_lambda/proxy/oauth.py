@@ -8,8 +8,9 @@ supplies what a command-line tool needs around it:
   URL (mode 0600), so the user logs in once, not on every start;
 * `CallbackServer`: a one-shot HTTP listener on 127.0.0.1 that receives the
   authorization server's redirect (``/callback?code=...&state=...``);
-* the redirect handler prints the authorization URL on stderr (stdout belongs to
-  the MCP client) and opens a browser.
+* the redirect handler starts that listener, prints the authorization URL on
+  stderr (stdout belongs to the MCP client) and opens a browser (the system's, or
+  a command given with ``--oauth-browser``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import logging
 import os
 import sys
 import webbrowser
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -95,54 +97,75 @@ class CallbackServer:
     def __init__(self, port: int = DEFAULT_CALLBACK_PORT) -> None:
         self.port = port
         self.redirect_uri = f"http://127.0.0.1:{port}/callback"
+        self._server: asyncio.Server | None = None
+        self._result: asyncio.Future[dict[str, list[str]]] | None = None
+
+    async def start(self) -> None:
+        """Start listening, before the browser opens: a browser command may only return once the
+        redirect is done, and a signed-in user is redirected back at once."""
+        if self._server is not None:
+            return
+        self._result = asyncio.get_running_loop().create_future()
+        self._server = await asyncio.start_server(self._on_connection, "127.0.0.1", self.port)
+
+    async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        query: dict[str, list[str]] | None = None
+        try:
+            request_line = (await reader.readline()).decode("latin-1")
+            while (await reader.readline()) not in (b"\r\n", b"\n", b""):
+                pass  # headers: nothing needed from them
+            parts = request_line.split(" ")
+            target = urlsplit(parts[1]) if len(parts) >= 2 else None
+            if target is not None and target.path == "/callback":
+                query = parse_qs(target.query)
+            status, body = (b"200 OK", _PAGE) if query is not None else (b"404 Not Found", b"not found")
+            head = b"HTTP/1.1 " + status + b"\r\ncontent-type: text/html\r\nconnection: close\r\n"
+            writer.write(head + f"content-length: {len(body)}\r\n\r\n".encode() + body)
+            await writer.drain()
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        # Only now: the listener stops once the result is in, and the browser must get its page first.
+        if query is not None and self._result is not None and not self._result.done():
+            self._result.set_result(query)
 
     async def wait(self, timeout: float = _CALLBACK_TIMEOUT) -> AuthorizationCodeResult:
-        """Listen until the redirect arrives and return its code and state.
+        """Listen (if `start` did not already) until the redirect arrives; return its code and state.
 
         Raises:
             RuntimeError: The authorization server redirected with an error.
             TimeoutError: Nobody finished logging in within ``timeout``.
         """
-        loop = asyncio.get_running_loop()
-        result: asyncio.Future[dict[str, list[str]]] = loop.create_future()
-
-        async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            """Answer one browser redirect to the callback and capture its code."""
-            query: dict[str, list[str]] | None = None
-            try:
-                request_line = (await reader.readline()).decode("latin-1")
-                while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                    pass  # headers: nothing needed from them
-                parts = request_line.split(" ")
-                target = urlsplit(parts[1]) if len(parts) >= 2 else None
-                if target is not None and target.path == "/callback":
-                    query = parse_qs(target.query)
-                status, body = (b"200 OK", _PAGE) if query is not None else (b"404 Not Found", b"not found")
-                head = b"HTTP/1.1 " + status + b"\r\ncontent-type: text/html\r\nconnection: close\r\n"
-                writer.write(head + f"content-length: {len(body)}\r\n\r\n".encode() + body)
-                await writer.drain()
-            finally:
-                writer.close()
-                await writer.wait_closed()
-            # Only now: the listener stops once the result is in, and the browser must get its page first.
-            if query is not None and not result.done():
-                result.set_result(query)
-
-        server = await asyncio.start_server(on_connection, "127.0.0.1", self.port)
+        await self.start()
+        assert self._server is not None and self._result is not None
         try:
-            async with server:
-                with anyio.fail_after(timeout):
-                    query = await result
+            with anyio.fail_after(timeout):
+                query = await self._result
         finally:
-            server.close()
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
         if "error" in query:
             raise RuntimeError(f"authorization failed: {query['error'][0]} {query.get('error_description', [''])[0]}")
-        return AuthorizationCodeResult(code=query.get("code", [""])[0], state=query.get("state", [None])[0])
+        # ``iss`` (RFC 9207) is passed on: the SDK refuses a redirect without it from a server that advertises it.
+        return AuthorizationCodeResult(
+            code=query.get("code", [""])[0], state=query.get("state", [None])[0], iss=query.get("iss", [None])[0]
+        )
 
 
-async def _open_browser(url: str) -> None:
-    print(f"mcp-lambda proxy: sign in at {url}", file=sys.stderr, flush=True)
-    await anyio.to_thread.run_sync(webbrowser.open, url)
+def _browser_opener(callback: CallbackServer, command: Sequence[str] | None) -> Callable[[str], Awaitable[None]]:
+    async def open_browser(url: str) -> None:
+        await callback.start()
+        print(f"mcp-lambda proxy: sign in at {url}", file=sys.stderr, flush=True)
+        if command is None:
+            await anyio.to_thread.run_sync(webbrowser.open, url)
+            return
+        # stdio_server points fds 0 and 1 away from the MCP wire while serving, so the command cannot touch it.
+        result = await anyio.run_process([*command, url], check=False, stdout=None, stderr=None)
+        if result.returncode != 0:
+            logger.warning("the browser command exited with status %d", result.returncode)
+
+    return open_browser
 
 
 def oauth_provider(
@@ -152,6 +175,7 @@ def oauth_provider(
     client_id: str | None = None,
     callback_port: int = DEFAULT_CALLBACK_PORT,
     cache_dir: Path | None = None,
+    browser: Sequence[str] | None = None,
 ) -> OAuthClientProvider:
     """The SDK's OAuth provider, set up for an interactive command-line login.
 
@@ -162,6 +186,8 @@ def oauth_provider(
             registers one dynamically (RFC 7591) on first use.
         callback_port: The local port of the redirect URI.
         cache_dir: Where tokens are cached.
+        browser: The command that opens the sign-in page (the URL is appended);
+            ``None`` uses the system's browser (`webbrowser`, which honours ``$BROWSER``).
     """
     callback = CallbackServer(callback_port)
     storage = FileTokenStorage(server_url, cache_dir)
@@ -182,6 +208,6 @@ def oauth_provider(
         server_url,
         metadata,
         storage,
-        redirect_handler=_open_browser,
+        redirect_handler=_browser_opener(callback, browser),
         callback_handler=callback.wait,
     )
