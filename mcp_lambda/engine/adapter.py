@@ -141,7 +141,7 @@ class StdioServerAdapter(ChildSession):
                     tail = "\n".join(exc.stderr_tail) or "(none)"
                     logger.error("%s; last stderr lines:\n%s", exc, tail, extra={"request_id": request_id})
                     _fail(todo, pending, replies, jsonrpc.INTERNAL_ERROR, f"MCP server failure: {exc}")
-                    await self.close()
+                    await self.close(budget=0)
             if scope.cancelled_caught:
                 budget = f"{timeout * 1000:.0f} ms"
                 extra = {"request_id": request_id}
@@ -153,7 +153,7 @@ class StdioServerAdapter(ChildSession):
                     jsonrpc.REQUEST_TIMEOUT,
                     f"Request timed out: the MCP server did not answer within the invocation's budget of {budget}",
                 )
-                await self.close()
+                await self.close(budget=0)  # wedged, and the time is up: no graces
             tg.cancel_scope.cancel()
 
     async def _forward(

@@ -288,8 +288,14 @@ class ChildProcess:
         except (ProcessLookupError, PermissionError):
             pass
 
-    async def close(self, *, grace: float = EXIT_GRACE) -> None:
-        """Stop the server and its process group, reap it, and release its pipes. Idempotent."""
+    async def close(self, *, grace: float = EXIT_GRACE, term_grace: float = TERM_GRACE) -> None:
+        """Stop the server and its process group, reap it, and release its pipes. Idempotent.
+
+        Args:
+            grace: Seconds the server gets to exit by itself once stdin is closed.
+            term_grace: Seconds between SIGTERM and SIGKILL; with both at 0 the group
+                is killed at once (a wedged server, or no time left).
+        """
         if self._closed:
             return
         self._closed = True
@@ -301,9 +307,9 @@ class ChildProcess:
             if grace > 0:
                 with anyio.move_on_after(grace):
                     await self.process.wait()
-            if self.process.returncode is None:
+            if self.process.returncode is None and term_grace > 0:
                 self._signal_group(signal.SIGTERM)
-                with anyio.move_on_after(TERM_GRACE):
+                with anyio.move_on_after(term_grace):
                     await self.process.wait()
             # Also after the leader exited: grandchildren (node under npx) must not outlive it.
             self._signal_group(signal.SIGKILL)

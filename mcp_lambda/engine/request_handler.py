@@ -132,7 +132,8 @@ class StdioServerAdapterRequestHandler:
             try:
                 return await adapter.exchange(request.messages, forward_notifications=False, **kwargs)
             finally:
-                await adapter.close()
+                # Stopping the child counts against the same deadline (less a moment to return).
+                await adapter.close(budget=request.remaining_seconds(self.deadline_margin / 5))
                 self._speaks_modern = adapter._speaks_modern
         if self._lock is None or self._warm_loop is not _loop_token():
             # The previous loop (and any child it owned) is gone: start over on this one.

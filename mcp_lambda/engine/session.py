@@ -21,7 +21,7 @@ import anyio.abc
 
 from mcp_lambda import jsonrpc
 from mcp_lambda.engine import eras
-from mcp_lambda.engine.child import ChildProcess, ServerParamsLike
+from mcp_lambda.engine.child import EXIT_GRACE, TERM_GRACE, ChildProcess, ServerParamsLike
 from mcp_lambda.errors import ServerError
 from mcp_lambda.types import JSONObject
 
@@ -74,13 +74,19 @@ class ChildSession:
 
     # -- child lifecycle -----------------------------------------------------------------
 
-    async def close(self) -> None:
-        """Stop the child, if any."""
+    async def close(self, budget: float | None = None) -> None:
+        """Stop the child, if any, within ``budget`` seconds (``None``: the usual graces;
+        0: kill it at once, for a wedged child or when no time is left)."""
         child, self.child = self.child, None
         self.child_era = None
         self.tool_schemas = None
-        if child is not None:
+        if child is None:
+            return
+        if budget is None:
             await child.close()
+        else:
+            budget = max(0.0, budget)
+            await child.close(grace=min(EXIT_GRACE, budget / 2), term_grace=min(TERM_GRACE, budget / 2))
 
     def _next_id(self) -> str:
         # Strings cannot collide with a caller's ids because callers never see them.

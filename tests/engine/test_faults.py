@@ -116,3 +116,12 @@ async def test_many_invocations_leak_nothing() -> None:
         await run(h, call(i, "crash" if i % 3 == 0 else "echo", {"text": "x"}))
     assert open_fds() == fds
     assert children_of_this_process() == []
+
+
+async def test_a_server_that_ignores_sigterm_is_killed_within_the_deadline() -> None:
+    h = StdioServerAdapterRequestHandler(handshake_server("--mode", "stubborn"), deadline_margin=0.5)
+    started = time.monotonic()
+    [reply] = await run(h, call(1, "echo"), timeout_ms=1500)
+    assert reply["error"]["code"] == -32001
+    assert time.monotonic() - started < 1.45, "must return before Lambda's own deadline"
+    assert children_of_this_process() == []
