@@ -139,6 +139,9 @@ def main_proxy(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        print(f"mcp-lambda proxy: {exc}", file=sys.stderr)
+        # anyio wraps a task's failure in exception groups: report the cause, not the wrapping.
+        while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+            exc = exc.exceptions[0]  # type: ignore[assignment]
+        print(f"mcp-lambda proxy: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0

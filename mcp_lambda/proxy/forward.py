@@ -29,7 +29,7 @@ from mcp.shared.inbound import (
 from mcp.shared.message import ClientMessageMetadata, SessionMessage
 from mcp_types import ErrorData, JSONRPCError, JSONRPCMessage, JSONRPCRequest, JSONRPCResponse
 
-from mcp_lambda.jsonrpc import PARSE_ERROR
+from mcp_lambda.jsonrpc import INTERNAL_ERROR, PARSE_ERROR
 
 __all__ = ["forward", "routing_headers"]
 
@@ -75,7 +75,19 @@ async def forward(
     """
 
     pending: set[Any] = set()
+    failed: set[Any] = set()  # ids answered with a transport error; a late real reply is dropped
     drained: anyio.Event | None = None  # set once the input has ended and every reply is out
+
+    async def fail_pending(cause: Exception) -> None:
+        """Answer every request in flight with -32603: the transport cannot say which one failed,
+        and a local client must never wait forever."""
+        for request_id in list(pending):
+            error = ErrorData(code=INTERNAL_ERROR, message=f"the remote MCP server could not be reached: {cause}")
+            await local_write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=request_id, error=error)))
+            failed.add(request_id)
+        pending.clear()
+        if drained is not None:
+            drained.set()
 
     async def upstream() -> None:
         """Forward each message from the local client to the remote server."""
@@ -96,7 +108,11 @@ async def forward(
         async for item in remote_read:
             if isinstance(item, Exception):
                 logger.error("the remote transport failed: %r", item)
+                await fail_pending(item)
                 continue
+            if isinstance(item.message, JSONRPCResponse | JSONRPCError) and item.message.id in failed:
+                failed.discard(item.message.id)
+                continue  # already answered with the transport error
             await local_write.send(SessionMessage(item.message))
             if isinstance(item.message, JSONRPCResponse | JSONRPCError):
                 pending.discard(item.message.id)

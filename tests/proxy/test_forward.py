@@ -89,3 +89,34 @@ async def test_relays_raw_and_drains_in_flight_replies_after_eof() -> None:
         "mcp-name": "x",
     }
     assert sent[1].metadata is None
+
+
+@pytest.mark.anyio
+async def test_a_transport_failure_answers_the_waiting_request_instead_of_hanging() -> None:
+    local_in_send, local_in = anyio.create_memory_object_stream[SessionMessage | Exception](10)
+    local_out, local_out_recv = anyio.create_memory_object_stream[SessionMessage](10)
+    remote_in_send, remote_in = anyio.create_memory_object_stream[SessionMessage | Exception](10)
+    remote_out, remote_out_recv = anyio.create_memory_object_stream[SessionMessage](10)
+
+    async def broken_remote() -> None:
+        async for item in remote_out_recv:
+            if isinstance(item.message, JSONRPCRequest):
+                await remote_in_send.send(ConnectionError("401 Unauthorized"))
+                # a late reply for the same id must not reach the client a second time
+                late = JSONRPCResponse(jsonrpc="2.0", id=item.message.id, result={})
+                await remote_in_send.send(SessionMessage(late))
+
+    await local_in_send.send(message({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {}}))
+    local_in_send.close()
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(broken_remote)
+            await forward(local_in, local_out, remote_in, remote_out, drain_timeout=2)
+            tg.cancel_scope.cancel()
+    local_out.close()
+    replies = [item.message async for item in local_out_recv]
+    for stream in (local_in, local_out_recv, remote_in_send, remote_in, remote_out, remote_out_recv):
+        stream.close()
+    assert len(replies) == 1
+    assert isinstance(replies[0], JSONRPCError) and replies[0].id == 3
+    assert replies[0].error.code == -32603 and "401 Unauthorized" in replies[0].error.message
