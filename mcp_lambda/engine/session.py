@@ -193,6 +193,8 @@ class ChildSession:
                     f"{method} is not available: a server behind AWS Lambda cannot send requests to its client",
                 )
             await self.child.send(answer)
+        elif method == "notifications/tools/list_changed":
+            self.tool_schemas = None  # read them again before the next checked call
         elif method == "notifications/message":
             params = message.get("params") or {}
             logger.info("MCP server log (%s): %s", params.get("level"), params.get("data"))

@@ -72,3 +72,25 @@ async def test_tools_without_param_headers_are_not_checked_on_a_warm_child() -> 
         assert status == 400 and reply["error"]["code"] == -32020
     finally:
         await request_handler.aclose()
+
+
+async def test_a_changed_tool_list_is_read_again() -> None:
+    request_handler = StdioServerAdapterRequestHandler(handshake_server(), warm=True)
+    handler = LambdaFunctionURLEventHandler(request_handler)
+    try:
+        status, _ = await post(
+            handler,
+            call(1, "regional", {"region": "a"}, modern=True),
+            [("mcp-name", "regional"), ("mcp-param-region", "a")],
+        )
+        assert status == 200  # schemas read and cached for this child
+        status, _ = await post(handler, call(2, "grow", {}, modern=True), [("mcp-name", "grow")])
+        assert status == 200  # the child announced notifications/tools/list_changed
+        status, reply = await post(
+            handler,
+            call(3, "regional2", {"region": "a"}, modern=True),
+            [("mcp-name", "regional2"), ("mcp-param-region", "b")],
+        )
+        assert status == 400 and reply["error"]["code"] == -32020  # checked against the new tool's schema
+    finally:
+        await request_handler.aclose()
