@@ -107,6 +107,7 @@ def import_check() -> None:
         "print([m for m in ('boto3', 'botocore') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
     def wall(snippet: str) -> float:
         samples = []
         for _ in range(5):
