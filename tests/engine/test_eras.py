@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import mcp_types
 from mcp_types import version as sdk_version
 
@@ -36,7 +38,12 @@ def test_is_modern_request() -> None:
 
 
 def test_caller_meta_does_not_mutate_the_input() -> None:
-    message = {"jsonrpc": "2.0", "id": 1, "method": "m", "params": {"_meta": {CALLER_META_KEY: "forged", "k": 1}}}
+    message: dict[str, Any] = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "m",
+        "params": {"_meta": {CALLER_META_KEY: "forged", "k": 1}},
+    }
     out = eras.with_caller_meta(message, {"sub": "a"})
     assert out["params"]["_meta"] == {"k": 1, CALLER_META_KEY: {"sub": "a"}}
     assert message["params"]["_meta"][CALLER_META_KEY] == "forged"
