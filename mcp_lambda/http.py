@@ -46,7 +46,7 @@ from mcp_lambda.jsonrpc import (
     classify,
     error_reply,
 )
-from mcp_lambda.types import JSONObject, LambdaContext, MCPRequest, RequestHandler
+from mcp_lambda.types import LAMBDA_RESPONSE_LIMIT, JSONObject, LambdaContext, MCPRequest, RequestHandler
 
 __all__ = [
     "LAMBDA_RESPONSE_LIMIT",
@@ -62,7 +62,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
 """Lambda's buffered response payload limit, in bytes, for the whole proxy result."""
 _RESULT_OVERHEAD = 512  # statusCode, isBase64Encoded and JSON punctuation of the proxy result
 _BACKSTOP_MARGIN = 0.05  # seconds kept back if the request handler overruns its own deadline

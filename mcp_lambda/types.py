@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 __all__ = [
     "CALLER_META_KEY",
     "JSONObject",
+    "LAMBDA_RESPONSE_LIMIT",
     "LambdaClientContext",
     "LambdaContext",
     "LambdaEvent",
@@ -32,6 +33,9 @@ JSONObject: TypeAlias = dict[str, Any]
 
 LambdaEvent: TypeAlias = Any
 """Whatever Lambda passes as ``event``: a dict for most sources, any JSON value for Invoke."""
+
+LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
+"""Lambda's limit on a buffered (RequestResponse) result, in bytes."""
 
 CALLER_META_KEY = "mcp-lambda/caller"
 """The ``params._meta`` key under which front doors forward what the platform

@@ -13,6 +13,7 @@ payloads.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -20,7 +21,14 @@ from mcp_lambda import jsonrpc
 from mcp_lambda._sync import run_sync
 from mcp_lambda.engine.child import ServerParamsLike
 from mcp_lambda.handlers.base import EventHandler
-from mcp_lambda.types import JSONObject, LambdaContext, LambdaEvent, MCPRequest
+from mcp_lambda.types import (
+    LAMBDA_RESPONSE_LIMIT,
+    JSONObject,
+    LambdaContext,
+    LambdaEvent,
+    MCPRequest,
+    RequestHandler,
+)
 
 __all__ = ["LambdaInvokeEventHandler", "stdio_server_adapter"]
 
@@ -32,7 +40,17 @@ def _looks_like_jsonrpc(value: Any) -> bool:
 
 
 class LambdaInvokeEventHandler(EventHandler):
-    """Front door for direct Lambda Invoke payloads (``aws lambda invoke``, boto3, `lambda_function_client`)."""
+    """Front door for direct Lambda Invoke payloads (``aws lambda invoke``, boto3, `lambda_function_client`).
+
+    Args:
+        request_handler: Where the JSON-RPC messages go.
+        max_response_bytes: A result larger than this (Lambda's 6 MB limit by default)
+            is replaced by JSON-RPC errors that say so, instead of failing in the platform.
+    """
+
+    def __init__(self, request_handler: RequestHandler, max_response_bytes: int = LAMBDA_RESPONSE_LIMIT) -> None:
+        super().__init__(request_handler)
+        self.max_response_bytes = max_response_bytes
 
     @classmethod
     def infer(cls, event: LambdaEvent, context: LambdaContext | None) -> bool:
@@ -60,9 +78,21 @@ class LambdaInvokeEventHandler(EventHandler):
                 for m in messages
                 if jsonrpc.classify(m) is jsonrpc.MessageKind.REQUEST
             ]
+        replies = self._within_limit(replies)
         if is_batch:
             return replies or None
         return replies[0] if replies else None
+
+    def _within_limit(self, replies: list[JSONObject]) -> list[JSONObject]:
+        size = len(json.dumps(replies, ensure_ascii=False).encode())
+        if size <= self.max_response_bytes:
+            return replies
+        message = (
+            f"Response too large: {size} bytes exceeds the {self.max_response_bytes} byte Lambda response payload"
+            " limit (request less data, e.g. with pagination)"
+        )
+        logger.error("%s", message)
+        return [jsonrpc.error_reply(r.get("id"), jsonrpc.INTERNAL_ERROR, message) for r in replies]
 
 
 _handlers: dict[tuple[Any, ...], LambdaInvokeEventHandler] = {}

@@ -61,3 +61,12 @@ def test_handler_instance_is_a_lambda_handler() -> None:
 )
 def test_infer(event: Any, claimed: bool) -> None:
     assert LambdaInvokeEventHandler.infer(event, None) is claimed
+
+
+def test_a_result_over_the_lambda_limit_becomes_an_error() -> None:
+    handler = LambdaInvokeEventHandler(StdioServerAdapterRequestHandler(handshake_server()), max_response_bytes=2000)
+    replies = handler([call(1, "echo", {"text": "x" * 5000}), call(2, "echo", {"text": "y"})], FakeLambdaContext())
+    assert [r["id"] for r in replies] == [1, 2]
+    assert all(r["error"]["code"] == -32603 and "Response too large" in r["error"]["message"] for r in replies)
+    small = handler(call(3, "echo", {"text": "fits"}), FakeLambdaContext())
+    assert text_of(small) == "fits"
