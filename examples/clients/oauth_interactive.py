@@ -8,7 +8,7 @@ metadata, then the Cognito issuer's OpenID configuration, opens your browser at
 the hosted sign-in page, receives the code on ``http://localhost:3030/callback``
 and exchanges it (with the PKCE verifier) for an access token with ``mcp/tools``.
 Cognito has no dynamic client registration, so the stack's public client id is
-given to the SDK as already registered. Create a user first (see docs/deploying.md).
+given to the SDK as already registered. Create a user first (see DEVELOP.md, "Deploying the examples").
 """
 
 from __future__ import annotations
