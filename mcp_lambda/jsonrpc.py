@@ -28,6 +28,7 @@ __all__ = [
     "error_reply",
     "invalid_request_reply",
     "is_error_reply",
+    "readable_id",
 ]
 
 PARSE_ERROR: Final = -32700
@@ -103,11 +104,16 @@ def is_error_reply(reply: JSONObject) -> bool:
     return isinstance(reply.get("error"), dict)
 
 
+def readable_id(message: Any) -> Any:
+    """The message's ``id`` when it is a valid JSON-RPC id, else ``None`` (for error replies)."""
+    mid = message.get("id") if isinstance(message, dict) else None
+    return mid if _valid_id(mid) else None
+
+
 def invalid_request_reply(message: Any) -> JSONObject:
     """The -32600 reply to an invalid message, echoing its id when that id is itself valid."""
-    mid = message.get("id") if isinstance(message, dict) else None
     return error_reply(
-        mid if _valid_id(mid) else None,
+        readable_id(message),
         INVALID_REQUEST,
         "Invalid Request: not a JSON-RPC 2.0 request, notification or response",
     )

@@ -46,6 +46,7 @@ __all__ = [
     "is_modern_request",
     "modernize_result",
     "refusal",
+    "request_meta",
     "without_streaming_capabilities",
     "with_caller_meta",
     "without_envelope",
@@ -74,7 +75,8 @@ ENVELOPE_KEYS: Final = frozenset({PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES
 _BRIDGE_CLIENT_INFO: Final = {"name": "mcp-lambda", "version": "0.1.0"}
 
 
-def _meta_of(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def request_meta(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The message's ``params._meta`` when it is an object, else ``None``."""
     params = message.get("params")
     if isinstance(params, Mapping):
         meta = params.get("_meta")
@@ -85,7 +87,7 @@ def _meta_of(message: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def envelope_version(message: Mapping[str, Any]) -> Any:
     """The envelope's protocol version, or ``None`` when the message has no envelope."""
-    meta = _meta_of(message)
+    meta = request_meta(message)
     return None if meta is None else meta.get(PROTOCOL_VERSION_META_KEY)
 
 
@@ -109,7 +111,7 @@ def _with_meta(message: JSONObject, meta: dict[str, Any]) -> JSONObject:
 
 def with_caller_meta(message: JSONObject, caller: Mapping[str, Any] | None) -> JSONObject:
     """Remove any client-sent `CALLER_META_KEY` and set the platform's value (copying the message)."""
-    meta = _meta_of(message)
+    meta = request_meta(message)
     if caller is None and (meta is None or CALLER_META_KEY not in meta):
         return message
     new_meta = {k: v for k, v in (meta or {}).items() if k != CALLER_META_KEY}
@@ -120,7 +122,7 @@ def with_caller_meta(message: JSONObject, caller: Mapping[str, Any] | None) -> J
 
 def without_envelope(message: JSONObject) -> JSONObject:
     """Drop the modern envelope keys from ``params._meta``, for a handshake-era child."""
-    meta = _meta_of(message)
+    meta = request_meta(message)
     if meta is None or not (ENVELOPE_KEYS & meta.keys()):
         return message
     return _with_meta(message, {k: v for k, v in meta.items() if k not in ENVELOPE_KEYS})
@@ -130,7 +132,7 @@ def add_envelope(
     message: JSONObject, *, version: str, capabilities: Mapping[str, Any] | None, client_info: Mapping[str, Any] | None
 ) -> JSONObject:
     """Add a modern envelope to a handshake-era message, for a modern child."""
-    meta = dict(_meta_of(message) or {})
+    meta = dict(request_meta(message) or {})
     meta[PROTOCOL_VERSION_META_KEY] = version
     meta[CLIENT_CAPABILITIES_META_KEY] = dict(capabilities or {})
     meta[CLIENT_INFO_META_KEY] = dict(client_info or _BRIDGE_CLIENT_INFO)
@@ -139,7 +141,7 @@ def add_envelope(
 
 def discover_request(request_id: Any, template: Mapping[str, Any] | None) -> JSONObject:
     """A ``server/discover`` request, reusing the envelope of ``template`` (a caller's modern request)."""
-    meta = dict(_meta_of(template) or {}) if template is not None else {}
+    meta = dict(request_meta(template) or {}) if template is not None else {}
     envelope = {k: v for k, v in meta.items() if k in ENVELOPE_KEYS}
     envelope.setdefault(PROTOCOL_VERSION_META_KEY, LATEST_MODERN_VERSION)
     envelope.setdefault(CLIENT_CAPABILITIES_META_KEY, {})
@@ -150,7 +152,7 @@ def discover_request(request_id: Any, template: Mapping[str, Any] | None) -> JSO
 def initialize_request(request_id: Any, version: str, template: Mapping[str, Any] | None) -> JSONObject:
     """An ``initialize`` request at ``version``, carrying the capabilities and client info of a
     caller's modern request when there is one."""
-    meta = (_meta_of(template) or {}) if template is not None else {}
+    meta = (request_meta(template) or {}) if template is not None else {}
     capabilities = meta.get(CLIENT_CAPABILITIES_META_KEY)
     client_info = meta.get(CLIENT_INFO_META_KEY)
     return {

@@ -23,6 +23,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mcp_lambda.engine.eras import (
+    CLIENT_CAPABILITIES_META_KEY,
+    HANDSHAKE_PROTOCOL_VERSIONS,
+    MODERN_PROTOCOL_VERSIONS,
+    PROTOCOL_VERSION_META_KEY,
+    request_meta,
+)
 from mcp_lambda.jsonrpc import (
     HEADER_MISMATCH,
     INVALID_PARAMS,
@@ -32,6 +39,7 @@ from mcp_lambda.jsonrpc import (
     MessageKind,
     classify,
     error_reply,
+    readable_id,
 )
 from mcp_lambda.types import JSONObject, ToolCallCheck
 
@@ -50,15 +58,8 @@ __all__ = [
     "unsupported_version",
 ]
 
-# Repeated from mcp_types.version (importing it costs ~0.18 s of cold start);
-# tests/handlers/test_http_messages.py pins them to the SDK's values.
-HANDSHAKE_PROTOCOL_VERSIONS: tuple[str, ...] = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
-"""Revisions reached through ``initialize``; their replies are always HTTP 200."""
-MODERN_PROTOCOL_VERSIONS: tuple[str, ...] = ("2026-07-28",)
-"""Revisions with the per-request ``_meta`` envelope and the error-to-status table."""
 SUPPORTED_PROTOCOL_VERSIONS: tuple[str, ...] = (*HANDSHAKE_PROTOCOL_VERSIONS, *MODERN_PROTOCOL_VERSIONS)
-"""Every revision an ``MCP-Protocol-Version`` header may name."""
-_PROTOCOL_VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion"
+"""Every revision an ``MCP-Protocol-Version`` header may name (the era sets are `mcp_lambda.engine.eras`'s)."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,6 @@ def unsupported_version(requested: str, *, modern: bool = False, request_id: Any
     return Rejection(400, UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version", request_id, data)
 
 
-def _plain_id(message: Any) -> Any:
-    request_id = message.get("id") if isinstance(message, dict) else None
-    valid = isinstance(request_id, str | int | float) and not isinstance(request_id, bool)
-    return request_id if valid else None
-
-
 def decode_messages(body: bytes) -> tuple[list[JSONObject], bool] | Rejection:
     """The body's messages and whether it was a batch, or the 400 that refuses it.
 
@@ -107,23 +102,17 @@ def decode_messages(body: bytes) -> tuple[list[JSONObject], bool] | Rejection:
     for index, message in enumerate(messages):
         if classify(message) is MessageKind.INVALID:
             where = f" (batch member {index})" if batch else ""
-            request_id = None if batch else _plain_id(message)
+            request_id = None if batch else readable_id(message)
             return Rejection(400, INVALID_REQUEST, f"Invalid Request: not a JSON-RPC 2.0 message{where}", request_id)
     return messages, batch
-
-
-def _meta(message: JSONObject) -> Mapping[str, Any] | None:
-    params = message.get("params")
-    meta = params.get("_meta") if isinstance(params, dict) else None
-    return meta if isinstance(meta, dict) else None
 
 
 def is_modern(message: JSONObject, header_version: str | None) -> bool:
     """True when ``message`` (a request) follows the 2026-07-28 rules."""
     if header_version in MODERN_PROTOCOL_VERSIONS or message.get("method") == "server/discover":
         return True
-    meta = _meta(message)
-    return meta is not None and _PROTOCOL_VERSION_META_KEY in meta
+    meta = request_meta(message)
+    return meta is not None and PROTOCOL_VERSION_META_KEY in meta
 
 
 # The 2026-07-28 HTTP status of each JSON-RPC error code; unlisted codes are 200.
@@ -137,7 +126,6 @@ ERROR_CODE_HTTP_STATUS: Mapping[int, int] = {
     -32022: 400,  # unsupported protocol version
     -32601: 404,  # method not found
 }
-_CLIENT_CAPABILITIES_META_KEY = "io.modelcontextprotocol/clientCapabilities"
 _NAME_BEARING_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
 _B64_SENTINEL = re.compile(r"^=\?base64\?(?P<payload>.*)\?=$")
 
@@ -173,19 +161,19 @@ def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejecti
     being absent is a mismatch (SEP-2243: intermediaries route on them), 400/-32020.
     """
     request_id = message["id"]
-    meta = _meta(message)
+    meta = request_meta(message)
     if meta is None:
         return Rejection(
             400,
             INVALID_PARAMS,
             "params._meta must be an object carrying the required "
-            f"{_PROTOCOL_VERSION_META_KEY!r} and {_CLIENT_CAPABILITIES_META_KEY!r} envelope keys",
+            f"{PROTOCOL_VERSION_META_KEY!r} and {CLIENT_CAPABILITIES_META_KEY!r} envelope keys",
             request_id,
         )
-    if missing := [k for k in (_PROTOCOL_VERSION_META_KEY, _CLIENT_CAPABILITIES_META_KEY) if k not in meta]:
+    if missing := [k for k in (PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY) if k not in meta]:
         detail = f"params._meta is missing the required envelope key(s): {', '.join(missing)}"
         return Rejection(400, INVALID_PARAMS, detail, request_id)
-    version = meta[_PROTOCOL_VERSION_META_KEY]
+    version = meta[PROTOCOL_VERSION_META_KEY]
     method = message["method"]
     # SEP-2243: the routing headers MUST be present and agree with the body. An absent
     # header is a mismatch too, so intermediaries can route on headers alone.

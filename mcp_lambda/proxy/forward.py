@@ -27,15 +27,20 @@ from mcp.shared.inbound import (
     encode_header_value,
 )
 from mcp.shared.message import ClientMessageMetadata, SessionMessage
-from mcp_types import ErrorData, JSONRPCError, JSONRPCMessage, JSONRPCRequest, JSONRPCResponse
+from mcp_types import (
+    PROTOCOL_VERSION_META_KEY,
+    ErrorData,
+    JSONRPCError,
+    JSONRPCMessage,
+    JSONRPCRequest,
+    JSONRPCResponse,
+)
 
 from mcp_lambda.jsonrpc import INTERNAL_ERROR, PARSE_ERROR
 
 __all__ = ["forward", "routing_headers"]
 
 logger = logging.getLogger(__name__)
-
-_PROTOCOL_VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion"
 
 
 def routing_headers(message: JSONRPCMessage) -> dict[str, str] | None:
@@ -44,7 +49,7 @@ def routing_headers(message: JSONRPCMessage) -> dict[str, str] | None:
         return None
     params: dict[str, Any] = message.params or {}
     meta = params.get("_meta")
-    version = meta.get(_PROTOCOL_VERSION_META_KEY) if isinstance(meta, dict) else None
+    version = meta.get(PROTOCOL_VERSION_META_KEY) if isinstance(meta, dict) else None
     if not isinstance(version, str):
         return None
     headers = {MCP_PROTOCOL_VERSION_HEADER: version, MCP_METHOD_HEADER: message.method}
