@@ -45,6 +45,7 @@ from mcp_lambda.jsonrpc import (
     MessageKind,
     classify,
     error_reply,
+    too_large_replies,
 )
 from mcp_lambda.types import LAMBDA_RESPONSE_LIMIT, JSONObject, LambdaContext, MCPRequest, RequestHandler
 
@@ -340,10 +341,6 @@ def _result_size(response: HttpResponse) -> int:
 
 
 def _too_large(requests: list[JSONObject], batch: bool, size: int, limit: int) -> HttpResponse:
-    message = (
-        f"Response too large: {size} bytes exceeds the {limit} byte Lambda response payload limit"
-        " (request less data, e.g. with pagination)"
-    )
-    logger.error("%s", message)
-    replies = [error_reply(m["id"], INTERNAL_ERROR, message) for m in requests]
+    replies = too_large_replies([m["id"] for m in requests], size, limit)
+    logger.error("%s", replies[0]["error"]["message"])
     return json_response(200, replies if batch else replies[0])

@@ -29,6 +29,7 @@ __all__ = [
     "invalid_request_reply",
     "is_error_reply",
     "readable_id",
+    "too_large_replies",
 ]
 
 PARSE_ERROR: Final = -32700
@@ -117,3 +118,13 @@ def invalid_request_reply(message: Any) -> JSONObject:
         INVALID_REQUEST,
         "Invalid Request: not a JSON-RPC 2.0 request, notification or response",
     )
+
+
+def too_large_replies(request_ids: list[Any], size: int, limit: int) -> list[JSONObject]:
+    """-32603 replies, one per request id, for a result of ``size`` bytes over Lambda's ``limit``
+    (a platform failure otherwise, which the caller would see as an opaque 502 or function error)."""
+    message = (
+        f"Response too large: {size} bytes exceeds the {limit} byte Lambda response payload limit"
+        " (request less data, e.g. with pagination)"
+    )
+    return [error_reply(request_id, INTERNAL_ERROR, message) for request_id in request_ids]

@@ -87,12 +87,9 @@ class LambdaInvokeEventHandler(EventHandler):
         size = len(json.dumps(replies, ensure_ascii=False).encode())
         if size <= self.max_response_bytes:
             return replies
-        message = (
-            f"Response too large: {size} bytes exceeds the {self.max_response_bytes} byte Lambda response payload"
-            " limit (request less data, e.g. with pagination)"
-        )
-        logger.error("%s", message)
-        return [jsonrpc.error_reply(r.get("id"), jsonrpc.INTERNAL_ERROR, message) for r in replies]
+        refused = jsonrpc.too_large_replies([r.get("id") for r in replies], size, self.max_response_bytes)
+        logger.error("%s", refused[0]["error"]["message"])
+        return refused
 
 
 _handlers: dict[tuple[Any, ...], LambdaInvokeEventHandler] = {}
