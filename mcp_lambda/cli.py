@@ -29,6 +29,8 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from mcp_lambda.errors import describe_error
+
 __all__ = ["main"]
 
 DEFAULT_PORT = 9000
@@ -180,7 +182,7 @@ async def _call(args: argparse.Namespace) -> int:
     try:
         result = await call_server(args.target, args.tool, args.arguments, options)
     except Exception as exc:  # the point of a smoke test is a readable failure
-        print(f"mcp-lambda call: {_describe(exc)}", file=sys.stderr)
+        print(f"mcp-lambda call: {describe_error(exc)}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result.get("isError") else 0
@@ -204,13 +206,6 @@ async def _demo(args: argparse.Namespace) -> int:
         result = await call_server(url, args.tool, args.arguments)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result.get("isError") else 0
-
-
-def _describe(exc: BaseException) -> str:
-    # anyio task groups wrap the real cause in (nested) exception groups.
-    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
-        exc = exc.exceptions[0]
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _run(coro: Coroutine[Any, Any, int]) -> int:

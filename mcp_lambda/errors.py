@@ -31,6 +31,7 @@ __all__ = [
     "ServerTimeoutError",
     "ToolError",
     "UnsupportedEventError",
+    "describe_error",
 ]
 
 
@@ -81,3 +82,14 @@ class ToolError(MCPLambdaError):
 
 class InvokeError(MCPLambdaError):
     """A Lambda Invoke API call failed (throttling, a function error, a botocore error)."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """``"Type: message"`` of the real cause, for a one-line report on a command line.
+
+    anyio task groups wrap a task's failure in (nested) exception groups; a group
+    holding a single exception is unwrapped down to it.
+    """
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return f"{type(exc).__name__}: {exc}"

@@ -28,6 +28,7 @@ from pathlib import Path
 import anyio
 from mcp.client._transport import TransportStreams
 
+from mcp_lambda.errors import describe_error
 from mcp_lambda.proxy.forward import forward, routing_headers
 
 __all__ = ["build_parser", "main_proxy", "remote_transport", "routing_headers", "run_proxy"]
@@ -139,9 +140,6 @@ def main_proxy(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        # anyio wraps a task's failure in exception groups: report the cause, not the wrapping.
-        while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
-            exc = exc.exceptions[0]  # type: ignore[assignment]
-        print(f"mcp-lambda proxy: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"mcp-lambda proxy: {describe_error(exc)}", file=sys.stderr)
         return 1
     return 0
