@@ -49,7 +49,7 @@ from mcp_types import ErrorData
 from mcp_lambda._sync import run_sync
 from mcp_lambda.engine import eras
 from mcp_lambda.engine.lifespan import InvocationDispatchContext, Lifespan
-from mcp_lambda.engine.session import MAX_TOOL_PAGES, is_modern_call
+from mcp_lambda.engine.session import is_modern_call, read_tool_schemas
 from mcp_lambda.jsonrpc import INTERNAL_ERROR, REQUEST_TIMEOUT, MessageKind, classify, error_reply
 from mcp_lambda.types import CALLER_META_KEY, JSONObject, MCPRequest
 
@@ -181,22 +181,19 @@ class MCPServerRequestHandler:
         """Run the front door's `MCPRequest.tool_call_check` on a 2026-07-28 ``tools/call``."""
         if request.tool_call_check is None or not is_modern_call(message):
             return None
-        name = message["params"].get("name")
         meta = message["params"].get("_meta")
-        cursor: Any = None
-        for _ in range(MAX_TOOL_PAGES):
-            params: JSONObject = {"_meta": meta} if cursor is None else {"_meta": meta, "cursor": cursor}
-            listing = {"jsonrpc": "2.0", "id": "mcp-lambda-tools", "method": "tools/list", "params": params}
-            result = (await self._answer(listing, request, state)).get("result")
-            if not isinstance(result, dict):
-                return None
-            for tool in result.get("tools") or []:
-                if isinstance(tool, dict) and tool.get("name") == name and isinstance(tool.get("inputSchema"), dict):
-                    return request.tool_call_check(message, tool["inputSchema"])
-            cursor = result.get("nextCursor")
-            if cursor is None:
-                return None
-        return None
+
+        async def list_page(params: JSONObject) -> Any:
+            listing = {
+                "jsonrpc": "2.0",
+                "id": "mcp-lambda-tools",
+                "method": "tools/list",
+                "params": {**params, "_meta": meta},
+            }
+            return (await self._answer(listing, request, state)).get("result")
+
+        schema = (await read_tool_schemas(list_page)).get(message["params"].get("name"))
+        return request.tool_call_check(message, schema) if isinstance(schema, dict) else None
 
     def _connection(self, message: JSONObject, request: MCPRequest) -> Connection | JSONObject:
         """A born-ready connection for this request's era, or the error reply that refuses it."""

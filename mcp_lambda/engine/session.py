@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import anyio
@@ -25,7 +25,7 @@ from mcp_lambda.engine.child import EXIT_GRACE, TERM_GRACE, ChildProcess, Server
 from mcp_lambda.errors import ServerError
 from mcp_lambda.types import JSONObject
 
-__all__ = ["ChildProtocol", "ChildSession", "is_modern_call"]
+__all__ = ["MAX_TOOL_PAGES", "ChildProtocol", "ChildSession", "is_modern_call", "read_tool_schemas"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,28 @@ HEALTH_CHECK_TIMEOUT = 2.0
 """Seconds a reused warm child gets to answer the liveness ping."""
 MAX_TOOL_PAGES = 100
 """``tools/list`` pages read when collecting tool schemas; more means a looping cursor."""
+
+
+async def read_tool_schemas(list_page: Callable[[JSONObject], Awaitable[Any]]) -> dict[str, Any]:
+    """Every tool's ``inputSchema`` by name, following ``nextCursor`` for at most `MAX_TOOL_PAGES` pages.
+
+    ``list_page(params)`` sends one ``tools/list`` and returns its result. A page that is
+    not a result ends the listing with what was read (calls to tools not seen are
+    forwarded unchecked: a server that cannot list its tools still serves them).
+    """
+    schemas: dict[str, Any] = {}
+    cursor: Any = None
+    for _ in range(MAX_TOOL_PAGES):
+        result = await list_page({} if cursor is None else {"cursor": cursor})
+        if not isinstance(result, dict):
+            break
+        for tool in result.get("tools") or []:
+            if isinstance(tool, dict) and isinstance(tool.get("name"), str):
+                schemas[tool["name"]] = tool.get("inputSchema")
+        cursor = result.get("nextCursor")
+        if cursor is None:
+            break
+    return schemas
 
 
 def is_modern_call(message: JSONObject) -> bool:
@@ -246,10 +268,8 @@ class ChildSession:
         if template is None:
             return None
         if self.tool_schemas is None:
-            schemas: dict[str, Any] = {}
-            cursor: Any = None
-            for _ in range(MAX_TOOL_PAGES):
-                params: JSONObject = {} if cursor is None else {"cursor": cursor}
+
+            async def list_page(params: JSONObject) -> Any:
                 request: JSONObject = {
                     "jsonrpc": "2.0",
                     "id": self._next_id(),
@@ -262,14 +282,7 @@ class ChildSession:
                     )
                     envelope = (template.get("params") or {}).get("_meta") or {}
                     request["params"]["_meta"].update({k: v for k, v in envelope.items() if k in eras.ENVELOPE_KEYS})
-                result = (await self._call(request, "while listing its tools")).get("result")
-                if not isinstance(result, dict):
-                    break  # a server that cannot list its tools gets its calls forwarded unchecked
-                for tool in result.get("tools") or []:
-                    if isinstance(tool, dict) and isinstance(tool.get("name"), str):
-                        schemas[tool["name"]] = tool.get("inputSchema")
-                cursor = result.get("nextCursor")
-                if cursor is None:
-                    break
-            self.tool_schemas = schemas
+                return (await self._call(request, "while listing its tools")).get("result")
+
+            self.tool_schemas = await read_tool_schemas(list_page)
         return self.tool_schemas
