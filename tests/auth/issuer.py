@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.loopback import serve_http
 
 AUDIENCE = "https://mcp.example.test/mcp"
 
@@ -106,13 +107,6 @@ def serve_issuer() -> Iterator[TestIssuer]:
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    issuer.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
+    with serve_http(Handler) as url:
+        issuer.url = url
         yield issuer
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from tests.client.sigv4_check import signature_problem
 from tests.conftest import ClientContext, FakeLambdaContext
+from tests.loopback import serve_http
 
 __all__ = ["Invocation", "InvokeAPIServer", "LambdaFunction", "serve_invoke_api"]
 
@@ -87,17 +88,12 @@ def serve_invoke_api(
     state = InvokeAPIServer(functions, **options)
     pool = ThreadPoolExecutor(max_workers=environments, thread_name_prefix="lambda-env")
     handler = type("Handler", (_Handler,), {"state": state, "pool": pool})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
     try:
-        yield state
+        with serve_http(handler) as url:
+            state.url = url
+            yield state
     finally:
-        server.shutdown()
-        server.server_close()
         pool.shutdown(wait=True, cancel_futures=True)
-        thread.join()
 
 
 def _resolve(raw_name: str, query: str) -> tuple[str, str | None]:

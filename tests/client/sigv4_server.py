@@ -10,16 +10,16 @@ optional SSE stream) and DELETE answer 405, as a stateless server does.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from tests.client.conftest import REGION, toy_mcp_function
 from tests.client.sigv4_check import signature_problem
 from tests.conftest import FakeLambdaContext
+from tests.loopback import serve_http
 
 __all__ = ["SignedRequest", "SigV4Endpoint", "serve_sigv4_mcp"]
 
@@ -48,17 +48,10 @@ class SigV4Endpoint:
 def serve_sigv4_mcp(secrets: Mapping[str, str], *, service: str = "lambda") -> Iterator[SigV4Endpoint]:
     """Run the endpoint on a free loopback port; its MCP URL is ``state.url``."""
     state = SigV4Endpoint(secrets, service)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"state": state}))
-    # A query string makes the test cover canonical query handling too.
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/mcp?stage=test&a=1"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serve_http(type("Handler", (_Handler,), {"state": state})) as url:
+        # A query string makes the test cover canonical query handling too.
+        state.url = f"{url}/mcp?stage=test&a=1"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 class _Handler(BaseHTTPRequestHandler):
