@@ -250,7 +250,6 @@ async def _serve(
     if not _is_json_content_type(headers.get("content-type")):
         return error_response(415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json")
     header_version = headers.get("mcp-protocol-version")
-    header_version = header_version.strip() if header_version is not None else None
     try:
         decoded = rpc.decode_messages(request.body_bytes())
     except ValueError:

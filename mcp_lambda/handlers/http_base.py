@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 
 def merge_headers(single: Any, multi: Any = None) -> dict[str, str]:
-    """Lower-case header names; repeated values (from ``multi``) joined with ``", "``.
+    """Lower-case header names, values without surrounding whitespace (RFC 9110 section 5.5:
+    optional whitespace is not part of a field value); repeated values (from ``multi``)
+    joined with ``", "``.
 
     Non-string names or values are dropped: they cannot come from a real request.
     """
@@ -32,11 +34,11 @@ def merge_headers(single: Any, multi: Any = None) -> dict[str, str]:
     if isinstance(single, Mapping):
         for name, value in single.items():
             if isinstance(name, str) and isinstance(value, str):
-                merged[name.lower()] = value
+                merged[name.lower()] = value.strip()
     if isinstance(multi, Mapping):
         for name, values in multi.items():
             if isinstance(name, str) and isinstance(values, list) and values:
-                strings = [v for v in values if isinstance(v, str)]
+                strings = [v.strip() for v in values if isinstance(v, str)]
                 if strings:
                     merged[name.lower()] = ", ".join(strings)
     return merged

@@ -146,13 +146,9 @@ def decode_header_value(value: str | None) -> str | None:
         return None
 
 
-def _trimmed(value: str | None) -> str | None:
-    # RFC 9110 section 5.5: leading and trailing whitespace is not part of a field value.
-    return value.strip() if value is not None else None
-
-
 def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejection | None:
-    """Check a 2026-07-28 request's envelope and routing headers (lower-case ``headers``).
+    """Check a 2026-07-28 request's envelope and routing headers (``headers`` as
+    `mcp_lambda.handlers.http_base.merge_headers` gives them: lower-case names, trimmed values).
 
     The same ladder as the SDK's ``mcp.shared.inbound.classify_inbound_request``
     (envelope present, headers agree with the body, version served), written here
@@ -177,16 +173,16 @@ def modern_rejection(message: JSONObject, headers: Mapping[str, str]) -> Rejecti
     method = message["method"]
     # SEP-2243: the routing headers MUST be present and agree with the body. An absent
     # header is a mismatch too, so intermediaries can route on headers alone.
-    header_version = _trimmed(headers.get("mcp-protocol-version"))
+    header_version = headers.get("mcp-protocol-version")
     if header_version is None or header_version != version:
         detail = "mcp-protocol-version header does not match the request envelope's protocol version"
         return Rejection(400, HEADER_MISMATCH, detail, request_id)
-    if _trimmed(headers.get("mcp-method")) != method:
+    if headers.get("mcp-method") != method:
         return Rejection(400, HEADER_MISMATCH, "mcp-method header does not match the request body's method", request_id)
     name_key = _NAME_BEARING_METHODS.get(method)
     params = message.get("params")
     body_name = params.get(name_key) if name_key is not None and isinstance(params, dict) else None
-    if body_name is not None and decode_header_value(_trimmed(headers.get("mcp-name"))) != body_name:
+    if body_name is not None and decode_header_value(headers.get("mcp-name")) != body_name:
         detail = f"mcp-name header does not match the request body's {name_key!r} parameter"
         return Rejection(400, HEADER_MISMATCH, detail, request_id)
     if not isinstance(version, str):
@@ -227,7 +223,6 @@ def param_header_check(headers: Mapping[str, str]) -> ToolCallCheck:
     The SDK's own validator does the comparison; it is imported only for tools that
     declare such headers (importing it costs ~0.5 s of cold start).
     """
-    trimmed = {name: value.strip() for name, value in headers.items()}  # RFC 9110: OWS is not part of a value
 
     def check(message: JSONObject, input_schema: Mapping[str, Any]) -> JSONObject | None:
         """Check one call against its tool's schema; the error reply, or ``None`` to forward it."""
@@ -237,7 +232,7 @@ def param_header_check(headers: Mapping[str, str]) -> ToolCallCheck:
 
         params = message.get("params")
         arguments = params.get("arguments") if isinstance(params, dict) else None
-        rejection = validate_mcp_param_headers(input_schema, arguments if isinstance(arguments, dict) else {}, trimmed)
+        rejection = validate_mcp_param_headers(input_schema, arguments if isinstance(arguments, dict) else {}, headers)
         if rejection is None:
             return None
         return error_reply(message.get("id"), rejection.code, rejection.message, rejection.data)
