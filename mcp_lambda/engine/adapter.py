@@ -172,7 +172,8 @@ class StdioServerAdapter(ChildSession):
             reused = self.child is not None and self.child.alive
             used = await self._ensure_ready(first, version_hint, tg, request_id)
             try:
-                self._start_replies(used, first_index, first, replies)
+                if used is not None:  # the caller's own initialize / server/discover did the set-up
+                    replies[first_index] = dict(used, id=first.get("id"))
                 rest = todo[1:] if used is not None else todo
                 schemas = await self._schemas_for(rest) if tool_call_check is not None else None
                 await self._send_all(rest, pending, replies, caller, tool_call_check, schemas)
@@ -194,16 +195,6 @@ class StdioServerAdapter(ChildSession):
                 replies[index] = eras.modernize_result(bridged_method, reply) if bridged_method else reply
             else:
                 await self._handle_unsolicited(reply)
-
-    def _start_replies(
-        self, used: tuple[str, JSONObject] | None, first_index: int, first: JSONObject, replies: dict[int, JSONObject]
-    ) -> None:
-        """Record the reply to the caller's own initialize / server/discover used during set-up."""
-        if used is None:
-            return
-        replies[first_index] = dict(used[1], id=first.get("id"))
-        if used[0] == "server/discover" and self.child_era == "handshake":
-            replies[first_index] = self._local_answer(first) or replies[first_index]
 
     async def _send_all(
         self,

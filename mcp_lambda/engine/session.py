@@ -155,16 +155,16 @@ class ChildSession:
         version_hint: str | None,
         task_group: anyio.abc.TaskGroup,
         request_id: str | None,
-    ) -> tuple[str, JSONObject] | None:
-        """Spawn and set up the child if needed; returns ``(method, reply)`` when the caller's
-        own ``initialize`` or ``server/discover`` was used for the set-up."""
+    ) -> JSONObject | None:
+        """Spawn and set up the child if needed; returns the child's reply when the caller's
+        own ``initialize`` or ``server/discover`` (``first``) was used for the set-up."""
         if self.child is not None and not self.child.alive:
             await self.close()
+        reused = self.child is not None
         if self.child is None:
             self.child = await ChildProcess.spawn(self.server_params, lambda_environment=self.lambda_environment)
-            task_group.start_soon(self.child.pump_stderr, request_id)
-        else:
-            task_group.start_soon(self.child.pump_stderr, request_id)
+        task_group.start_soon(self.child.pump_stderr, request_id)
+        if reused:
             return None
         method = first.get("method") if first is not None else None
         modern_caller = first is not None and eras.is_modern_request(first)
@@ -172,13 +172,12 @@ class ChildSession:
             self.child_protocol == "auto" and self._speaks_modern is not False and (modern_caller or first is None)
         ):
             reply = await self._probe_modern(first if modern_caller else None)
-            if self.child_era == "modern":
-                return ("server/discover", reply) if method == "server/discover" else None
-            if self.child_protocol == "modern":
-                return ("server/discover", reply) if method == "server/discover" else None
+            # A modern child (or one we were told is modern) answered the caller's own discover.
+            if self.child_era == "modern" or self.child_protocol == "modern":
+                return reply if method == "server/discover" else None
         version = version_hint if version_hint in eras.HANDSHAKE_PROTOCOL_VERSIONS else eras.LATEST_HANDSHAKE_VERSION
         if method == "initialize" and not modern_caller:
-            return "initialize", await self._handshake(version, first, None)
+            return await self._handshake(version, first, None)
         reply = await self._handshake(version, None, first if modern_caller else None)
         if self.child_era is None:
             error = reply.get("error") or {}
