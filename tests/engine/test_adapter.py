@@ -236,3 +236,23 @@ async def test_stream_capabilities_are_not_advertised(child: Any) -> None:
             if isinstance(capability, dict):
                 assert capability.get("listChanged", False) is False
                 assert capability.get("subscribe", False) is False
+
+
+async def test_the_callers_initialize_is_the_only_handshake_the_child_sees() -> None:
+    h = StdioServerAdapterRequestHandler(handshake_server())
+    init, counted = await run(h, initialize(1, "2025-03-26"), call(2, "inits"))
+    assert init["result"]["protocolVersion"] == "2025-03-26"  # negotiated by the child itself
+    assert text_of(counted) == "1"
+    [counted] = await run(h, call(3, "inits"))  # no initialize from the caller: ours is the one
+    assert text_of(counted) == "1"
+
+
+async def test_a_warm_child_answers_a_later_initialize_without_a_second_handshake() -> None:
+    h = StdioServerAdapterRequestHandler(handshake_server(), warm=True)
+    try:
+        await run(h, initialize(1))
+        init, counted = await run(h, initialize(2), call(3, "inits"))
+        assert init["result"]["serverInfo"]["name"] == "fixture-handshake"
+        assert text_of(counted) == "1"
+    finally:
+        await h.aclose()
